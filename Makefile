@@ -1,0 +1,40 @@
+# Two commands matter (see README): `make run` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint unit venv bench clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## Load the demo data (once) into instance/tracker.sqlite and serve the app on SQLite.
+run: venv
+	$(BIN)/tracker demo --if-empty
+	$(BIN)/tracker serve --bind $(HOST):$(PORT)
+
+## The whole suite: lint, format, types, import contracts, then every test.
+test: venv lint
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: venv
+	$(BIN)/pytest -q tests/unit
+
+bench: venv
+	$(BIN)/python bench/bench_append.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

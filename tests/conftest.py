@@ -1,0 +1,67 @@
+"""Shared fixtures: a hand-moved clock, and storage on POPO, SQLite and real PostgreSQL.
+
+Each PostgreSQL test gets a schema of its own, dropped afterwards, so tests never see each
+other's events. Under CI=true an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tracker.application import TrackerApplication
+from tracker.clock import ManualClock
+
+POSTGRES_URL = os.environ.get(
+    "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_connection():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    try:
+        return psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI but unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2025, 1, 6, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL whose schema exists only for this test."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with _postgres_connection() as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{POSTGRES_URL}?schema={schema}"
+    with _postgres_connection() as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The same test on a SQLite file and on real PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def memory_app(clock: ManualClock) -> TrackerApplication:
+    """The application on in-memory (POPO) storage: fast, for domain-level behaviour."""
+    return TrackerApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)

@@ -1,0 +1,1 @@
+"""tracker: application services, web, CLI and settings, wiring domain and projections."""
