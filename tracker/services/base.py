@@ -11,8 +11,8 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
-    OperationalError,
     JSONTranscoder,
+    OperationalError,
     Recording,
 )
 
