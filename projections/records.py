@@ -1,0 +1,68 @@
+"""The backend-neutral, JSON-safe form of a stored domain event that every read model consumes.
+
+Projections never hold aggregates: they see `EventRecord`s, whose `data` holds only JSON
+values (dates as ISO strings, enums as their values), so that the same record can be kept in
+a view, replayed, compared and exported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor_id")
+
+
+def jsonable(value: Any) -> Any:
+    """Dates to ISO strings, enums to values, UUIDs to str, recursively."""
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One event as read models see it: where it stands, what it is, who did it, its data."""
+
+    position: int
+    stream_id: str
+    version: int
+    type: str
+    at: datetime
+    actor_id: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def aggregate(self) -> str:
+        """'Goal' for 'Goal.Revised'."""
+        return self.type.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        """'Revised' for 'Goal.Revised'."""
+        return self.type.rsplit(".", 1)[-1]
+
+
+def to_record(domain_event: Any, position: int) -> EventRecord:
+    """Turn a domain event read from the store into an EventRecord."""
+    attributes = vars(domain_event)
+    return EventRecord(
+        position=position,
+        stream_id=str(domain_event.originator_id),
+        version=int(domain_event.originator_version),
+        type=type(domain_event).__qualname__,
+        at=domain_event.timestamp,
+        actor_id=str(attributes.get("actor_id", "")),
+        data={k: jsonable(v) for k, v in attributes.items() if k not in ENVELOPE},
+    )
