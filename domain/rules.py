@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from domain.errors import DomainError, NotAllowed
@@ -47,7 +47,8 @@ def require_actor(actor_id: str, allowed: Iterable[str], message: str) -> None:
 
 
 def require_date(value: Any, field: str) -> date:
-    if not isinstance(value, date):
+    # A datetime is a date too, but it would not compare with the plain dates stored beside it.
+    if not isinstance(value, date) or isinstance(value, datetime):
         raise DomainError(f"The {field.replace('_', ' ')} must be a date.", field=field)
     return value
 
