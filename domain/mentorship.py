@@ -7,7 +7,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import DomainError, InvalidTransition, NotAllowed
+from domain.errors import DomainError, InvalidTransition, NotAllowed, NothingChanged
 from domain.rules import require_actor, require_text
 from domain.values import MentorshipStatus
 
@@ -117,7 +117,7 @@ class Mentorship(Aggregate):
         require_actor(actor_id, self.participants, "Only the mentee or the mentor change it.")
         terms = agreement_terms(cadence_days, meeting_minutes, guidance)
         if terms == self.agreement:
-            raise DomainError("The agreement already has these terms.")
+            raise NothingChanged("The agreement already has these terms.")
         self._agreement_changed(
             agreement=terms, reason=(reason or "").strip() or None, actor_id=actor_id, timestamp=at
         )

@@ -222,7 +222,7 @@ class Plan(Aggregate):
             member_id=member_id,
             name=require_text(name, "name"),
             kind=SupportKind(kind),
-            brings=require_text(brings, "brings", label="what they bring"),
+            brings=require_text(brings, "brings", label="description of what they bring"),
             user_id=user_id,
             actor_id=actor_id,
             timestamp=at,
