@@ -1,0 +1,444 @@
+"""View storage for read models: one generic store per view, on memory, SQLite or PostgreSQL.
+
+Every read model keeps its state in a `ViewStore` named after the view (a lower-case
+identifier such as "timeline"). A store holds two kinds of rows and one tracking position:
+
+- documents: `key -> doc` (a JSON object), the current state per key, e.g. "mentee:<id>";
+- entries: append-only rows `(partition, position, kind) -> (at, doc)`, e.g. timeline
+  entries of one mentee (partition "mentee:<id>"), revisions, checkpoints. At most one entry
+  per (partition, position, kind); `position` is normally the event's notification id.
+- tracking: the notification id of the last event applied, per application name.
+
+Writing (only projections write, only through `apply`)::
+
+    applied = store.apply(Tracking(app_name, notification_id), fn)
+
+runs `fn(tx)` and records the tracking position in ONE transaction: either the view update
+and the new position are both stored or neither is, so an event is applied exactly once
+even if the process dies between events. If the store's position is already at or past
+`notification_id` nothing runs and `apply` returns False (the event is ignored); two
+`apply` calls on the same view are serialised. `fn` may apply a batch of events: `tx.position`
+is the position before the transaction, so events at or below it must be skipped (the
+runner does this). `tx` offers:
+
+    tx.get(key) -> dict | None          tx.put(key, doc)          tx.delete(key)
+    tx.append(partition, position, at, kind, doc)
+
+`tx.get` sees the transaction's own writes; every `get` returns a fresh copy. Documents
+must be JSON-safe (records.jsonable); `at` must be timezone-aware.
+
+Reading (plain data, never raises for a missing key)::
+
+    store.get(key) -> dict | None
+    store.documents(prefix="") -> list[(key, doc)]              ordered by key
+    store.entries(partition, kinds=None, since=None, until=None, after=None, upto=None,
+                  limit=None, descending=False) -> list[Entry]  ordered by position
+        since <= at < until (datetimes), after < position <= upto (notification ids)
+    store.last_entry(partition, kind, at_or_before=None, position_at_or_before=None)
+    store.max_tracking_id(app_name) -> int | None               the view's position
+    store.wait(app_name, notification_id, timeout)              eventsourcing's bounded wait
+    store.digest() -> str      sha256 of the whole view content (documents + entries)
+    store.clear()              empty the view and forget its position (for a rebuild)
+    store.try_lock() -> ProjectorLock | None   one projector per view at a time
+
+Open stores with `ViewDatabase(env)` where `env` is eventsourcing's persistence environment
+(PERSISTENCE_MODULE = eventsourcing.popo | eventsourcing.sqlite | eventsourcing.postgres and
+the SQLITE_* / POSTGRES_* keys): `ViewDatabase(env).store("timeline")`. On SQLite and
+PostgreSQL the views live in the same database as the events (tables `view_<name>_*`).
+
+A read model subclasses `ViewProjection` (an eventsourcing `Projection` over a `ViewStore`)
+and implements `process(record, tx)`; see projections/runner.py for how records arrive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+from eventsourcing.projection import Projection
+
+from projections.records import EventRecord, to_record
+
+Doc = dict[str, Any]
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One append-only row of a view."""
+
+    partition: str
+    position: int
+    kind: str
+    at: datetime
+    doc: Doc = field(default_factory=dict)
+
+
+def check_view_name(name: str) -> str:
+    """View names become table names: lower-case letters, digits and underscores."""
+    if not NAME_PATTERN.match(name):
+        raise ValueError(f"Invalid view name {name!r}: use [a-z][a-z0-9_]*, at most 40 chars")
+    return name
+
+
+def dump_doc(doc: Mapping[str, Any]) -> str:
+    """The stored JSON text of a document (key order kept; fails on non-JSON values)."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def utc(at: datetime) -> datetime:
+    """`at` in UTC; naive datetimes are refused because their meaning is unknown."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"A view entry needs a timezone-aware time, got {at!r}")
+    return at.astimezone(UTC)
+
+
+class ViewTx(ABC):
+    """The writes of one `apply` transaction; buffered until `fn` returns without error."""
+
+    def __init__(self, position: int | None) -> None:
+        self.position = position
+        self._docs: dict[str, str | None] = {}  # key -> JSON text, None = absent
+        self._written: set[str] = set()  # keys to flush (read-only keys are only cached)
+        self._entries: dict[tuple[str, int, str], Entry] = {}
+
+    @abstractmethod
+    def _load(self, key: str) -> str | None:
+        """The committed JSON text of a document, or None."""
+
+    def get(self, key: str) -> Doc | None:
+        """The document at `key` as this transaction sees it (a fresh copy), or None."""
+        if key not in self._docs:
+            self._docs[key] = self._load(key)
+        text = self._docs[key]
+        return None if text is None else dict(json.loads(text))
+
+    def put(self, key: str, doc: Mapping[str, Any]) -> None:
+        """Store `doc` at `key`, replacing what was there."""
+        self._docs[key] = dump_doc(doc)
+        self._written.add(key)
+
+    def delete(self, key: str) -> None:
+        """Remove the document at `key` (no error if there is none)."""
+        self._docs[key] = None
+        self._written.add(key)
+
+    def append(
+        self, partition: str, position: int, at: datetime, kind: str, doc: Mapping[str, Any]
+    ) -> None:
+        """Add an entry; a second entry with the same (partition, position, kind) is an error."""
+        entry_key = (partition, position, kind)
+        if entry_key in self._entries:
+            raise IntegrityError(f"Entry {entry_key} appended twice")
+        self._entries[entry_key] = Entry(
+            partition, position, kind, utc(at), json.loads(dump_doc(doc))
+        )
+
+    def changed_documents(self) -> Iterator[tuple[str, str | None]]:
+        """(key, JSON text or None for deleted) for each document written."""
+        for key, text in self._docs.items():
+            if key in self._written:
+                yield key, text
+
+    def new_entries(self) -> list[Entry]:
+        """The appended entries, in the order appended."""
+        return list(self._entries.values())
+
+
+class ProjectorLock(ABC):
+    """Held by the one projector of a view; released on `release()` or when the process dies."""
+
+    @abstractmethod
+    def release(self) -> None:
+        """Let another projector take over."""
+
+
+class ViewStore(TrackingRecorder, ABC):
+    """The storage of one view; see the module docstring for the contract."""
+
+    name: str
+
+    @abstractmethod
+    def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
+        """Run fn(tx) and record `tracking` in one transaction; False if already applied."""
+
+    @abstractmethod
+    def get(self, key: str) -> Doc | None:
+        """The document at `key`, or None."""
+
+    @abstractmethod
+    def documents(self, prefix: str = "") -> list[tuple[str, Doc]]:
+        """All (key, doc) whose key starts with `prefix`, ordered by key."""
+
+    @abstractmethod
+    def entries(
+        self,
+        partition: str,
+        kinds: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: int | None = None,
+        upto: int | None = None,
+        limit: int | None = None,
+        descending: bool = False,
+    ) -> list[Entry]:
+        """Entries of `partition` ordered by (position, kind), filtered as documented."""
+
+    def last_entry(
+        self,
+        partition: str,
+        kind: str,
+        at_or_before: datetime | None = None,
+        position_at_or_before: int | None = None,
+    ) -> Entry | None:
+        """The latest entry of `kind` at or before a time and/or position, or None."""
+        until = None
+        if at_or_before is not None:
+            # `until` is exclusive: one microsecond later includes `at_or_before` itself.
+            until = utc(at_or_before) + _ONE_MICROSECOND
+        found = self.entries(
+            partition,
+            kinds=[kind],
+            until=until,
+            upto=position_at_or_before,
+            limit=1,
+            descending=True,
+        )
+        return found[0] if found else None
+
+    @abstractmethod
+    def all_entries(self) -> list[Entry]:
+        """Every entry of the view ordered by (partition, position, kind)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every document, entry and tracking position of this view."""
+
+    @abstractmethod
+    def try_lock(self) -> ProjectorLock | None:
+        """The view's projector lock if no one else holds it, else None."""
+
+    def digest(self) -> str:
+        """A sha256 of the view's content, equal for equal views (tracking excluded)."""
+        hasher = hashlib.sha256()
+        for key, doc in self.documents():
+            hasher.update(json.dumps([key, doc], sort_keys=True).encode())
+            hasher.update(b"\n")
+        for entry in self.all_entries():
+            row = [entry.partition, entry.position, entry.kind, entry.at.isoformat(), entry.doc]
+            hasher.update(json.dumps(row, sort_keys=True).encode())
+            hasher.update(b"\n")
+        return hasher.hexdigest()
+
+    def create_table(self) -> None:
+        """Create the view's tables if they do not exist (nothing to do in memory)."""
+
+    def close(self) -> None:
+        """Release resources owned by this store alone (the database is closed elsewhere)."""
+
+
+def select_entries(
+    rows: Iterable[Entry],
+    kinds: Iterable[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after: int | None = None,
+    upto: int | None = None,
+    limit: int | None = None,
+    descending: bool = False,
+) -> list[Entry]:
+    """The `entries` filter applied in Python (memory store and tests)."""
+    wanted = None if kinds is None else set(kinds)
+    since_utc = None if since is None else utc(since)
+    until_utc = None if until is None else utc(until)
+    found = [
+        e
+        for e in rows
+        if (wanted is None or e.kind in wanted)
+        and (since_utc is None or e.at >= since_utc)
+        and (until_utc is None or e.at < until_utc)
+        and (after is None or e.position > after)
+        and (upto is None or e.position <= upto)
+    ]
+    found.sort(key=lambda e: (e.position, e.kind), reverse=descending)
+    return found if limit is None else found[:limit]
+
+
+_ONE_MICROSECOND = datetime(2000, 1, 1, 0, 0, 0, 1) - datetime(2000, 1, 1)
+
+
+class _MemoryTx(ViewTx):
+    def __init__(self, store: MemoryViewStore, position: int | None) -> None:
+        super().__init__(position)
+        self._store = store
+
+    def _load(self, key: str) -> str | None:
+        return self._store._documents.get(key)
+
+
+class _ThreadLock(ProjectorLock):
+    def __init__(self, lock: threading.Lock) -> None:
+        self._lock = lock
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+class MemoryViewStore(ViewStore):
+    """The contract in process memory: for unit tests and the memory:// backend."""
+
+    def __init__(self, name: str) -> None:
+        self.name = check_view_name(name)
+        self._documents: dict[str, str] = {}
+        self._entries: dict[tuple[str, int, str], Entry] = {}
+        self._tracking: dict[str, int] = {}
+        self._write_lock = threading.RLock()
+        self._projector_lock = threading.Lock()
+
+    def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
+        with self._write_lock:
+            position = self._tracking.get(tracking.application_name)
+            if position is not None and position >= tracking.notification_id:
+                return False
+            tx = _MemoryTx(self, position)
+            fn(tx)
+            new_entries = tx.new_entries()
+            for entry in new_entries:
+                if (entry.partition, entry.position, entry.kind) in self._entries:
+                    raise IntegrityError(f"Entry {entry} already stored")
+            for key, text in tx.changed_documents():
+                if text is None:
+                    self._documents.pop(key, None)
+                else:
+                    self._documents[key] = text
+            for entry in new_entries:
+                self._entries[(entry.partition, entry.position, entry.kind)] = entry
+            self._tracking[tracking.application_name] = tracking.notification_id
+            return True
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        """Record a position with no view change (eventsourcing's TrackingRecorder API)."""
+        self.apply(tracking, lambda tx: None)
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        return self._tracking.get(application_name)
+
+    def get(self, key: str) -> Doc | None:
+        text = self._documents.get(key)
+        return None if text is None else dict(json.loads(text))
+
+    def documents(self, prefix: str = "") -> list[tuple[str, Doc]]:
+        with self._write_lock:
+            items = sorted(self._documents.items())
+        return [(k, dict(json.loads(v))) for k, v in items if k.startswith(prefix)]
+
+    def entries(
+        self,
+        partition: str,
+        kinds: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: int | None = None,
+        upto: int | None = None,
+        limit: int | None = None,
+        descending: bool = False,
+    ) -> list[Entry]:
+        with self._write_lock:
+            rows = [e for e in self._entries.values() if e.partition == partition]
+        found = select_entries(rows, kinds, since, until, after, upto, limit, descending)
+        return [Entry(e.partition, e.position, e.kind, e.at, _copy(e.doc)) for e in found]
+
+    def all_entries(self) -> list[Entry]:
+        with self._write_lock:
+            return [self._entries[k] for k in sorted(self._entries)]
+
+    def clear(self) -> None:
+        with self._write_lock:
+            self._documents.clear()
+            self._entries.clear()
+            self._tracking.clear()
+
+    def try_lock(self) -> ProjectorLock | None:
+        if self._projector_lock.acquire(blocking=False):
+            return _ThreadLock(self._projector_lock)
+        return None
+
+
+def _copy(doc: Doc) -> Doc:
+    return dict(json.loads(dump_doc(doc)))
+
+
+class ViewDatabase:
+    """Opens the view stores of one database (one connection pool shared by all views)."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = dict(env)
+        self.module = self.env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
+        self._stores: dict[str, ViewStore] = {}
+        self._datastore: Any = None
+
+    @property
+    def backend(self) -> str:
+        """'popo', 'sqlite' or 'postgres'."""
+        return self.module.rsplit(".", 1)[-1]
+
+    def store(self, name: str) -> ViewStore:
+        """The store of view `name` (created with its tables on first use)."""
+        if name not in self._stores:
+            self._stores[name] = self._open(check_view_name(name))
+        return self._stores[name]
+
+    def _open(self, name: str) -> ViewStore:
+        if self.backend == "sqlite":
+            from projections.store_sqlite import SQLiteViewStore, sqlite_datastore
+
+            self._datastore = self._datastore or sqlite_datastore(self.env)
+            store: ViewStore = SQLiteViewStore(self._datastore, name=name)
+        elif self.backend == "postgres":
+            from projections.store_postgres import PostgresViewStore, postgres_datastore
+
+            self._datastore = self._datastore or postgres_datastore(self.env)
+            store = PostgresViewStore(self._datastore, name=name)
+        elif self.backend == "popo":
+            return MemoryViewStore(name)
+        else:
+            raise ValueError(f"No view storage for {self.module}")
+        store.create_table()
+        return store
+
+    def close(self) -> None:
+        """Close every store and the shared connection pool."""
+        for store in self._stores.values():
+            store.close()
+        self._stores.clear()
+        if self._datastore is not None:
+            self._datastore.close()
+            self._datastore = None
+
+
+class ViewProjection(Projection[ViewStore], ABC):
+    """A read model's projection: `process` turns one EventRecord into writes on `tx`.
+
+    Subclasses set `name` (the view name) and implement `process`; they must be pure
+    functions of the records and the view's own state (no clock, no other I/O), so that
+    a rebuild from zero gives the same view content.
+    """
+
+    name = "view"
+
+    @abstractmethod
+    def process(self, record: EventRecord, tx: ViewTx) -> None:
+        """Apply one event to the view."""
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """eventsourcing's entry point: one event, one transaction."""
+        record = to_record(domain_event, tracking.notification_id)
+        self.view.apply(tracking, lambda tx: self.process(record, tx))

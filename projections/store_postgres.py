@@ -1,0 +1,218 @@
+"""The view store on PostgreSQL: eventsourcing's PostgresTrackingRecorder plus view tables.
+
+Writers of one view are serialised by a transaction-level advisory lock, so a second
+`apply` of the same position waits, then sees the new position and is ignored. The projector
+lock is a session-level advisory lock on a connection held by the projector: PostgreSQL
+releases it when that connection (or the whole process) dies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresFactory, PostgresTrackingRecorder
+from psycopg import Connection, Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL
+
+from projections.store import (
+    Doc,
+    Entry,
+    ProjectorLock,
+    ViewStore,
+    ViewTx,
+    check_view_name,
+    dump_doc,
+)
+from projections.store_sql import ENTRY_COLUMNS, entries_query, table_names
+
+
+def postgres_datastore(env: Mapping[str, str]) -> PostgresDatastore:
+    """The datastore (connection pool) for the POSTGRES_* settings in `env`."""
+    return PostgresFactory(dict(env)).datastore
+
+
+def advisory_key(text: str) -> int:
+    """A stable signed 64-bit advisory lock key for `text`."""
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
+
+
+class _PostgresTx(ViewTx):
+    def __init__(self, store: PostgresViewStore, cursor: Cursor[DictRow], position: int | None):
+        super().__init__(position)
+        self._store = store
+        self._cursor = cursor
+
+    def _load(self, key: str) -> str | None:
+        self._cursor.execute(self._store.select_doc_text, (key,))
+        row = self._cursor.fetchone()
+        return None if row is None else str(row["doc"])
+
+
+class _AdvisoryLock(ProjectorLock):
+    def __init__(self, store: PostgresViewStore, connection: Connection[DictRow]) -> None:
+        self._store = store
+        self._connection: Connection[DictRow] | None = connection
+
+    def release(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            try:
+                connection.execute("SELECT pg_advisory_unlock(%s)", (self._store.projector_key,))
+            finally:
+                self._store.datastore.pool.putconn(connection)
+
+
+class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
+    """View `name` in a PostgreSQL schema; see projections.store for the contract."""
+
+    def __init__(self, datastore: PostgresDatastore, *, name: str) -> None:
+        self.name = check_view_name(name)
+        documents, entries, tracking = table_names(name)
+        super().__init__(datastore, tracking_table_name=tracking)
+        if not datastore.single_row_tracking:
+            raise ValueError("View stores need single-row tracking (the default)")
+        schema = datastore.schema.replace('"', '""')
+        self.documents_table = f'"{schema}"."{documents}"'
+        self.entries_table = f'"{schema}"."{entries}"'
+        self.tracking_table = f'"{schema}"."{tracking}"'
+        self.apply_key = advisory_key(f"tracker-view-apply:{datastore.schema}.{name}")
+        self.projector_key = advisory_key(f"tracker-view-projector:{datastore.schema}.{name}")
+        self.select_doc_text = (
+            f'SELECT "doc"::text AS doc FROM {self.documents_table} WHERE "key" = %s'
+        )
+        self.sql_create_statements += [
+            SQL(statement).format() for statement in self._view_table_statements(entries)
+        ]
+
+    def _view_table_statements(self, entries_name: str) -> list[str]:
+        text = 'text COLLATE "C" NOT NULL'
+        return [
+            f'CREATE TABLE IF NOT EXISTS {self.documents_table} ("key" {text} PRIMARY KEY, '
+            '"doc" json NOT NULL)',
+            f'CREATE TABLE IF NOT EXISTS {self.entries_table} ("partition" {text}, '
+            f'"position" bigint NOT NULL, "kind" {text}, "at" timestamptz NOT NULL, '
+            '"doc" json NOT NULL, PRIMARY KEY ("partition", "position", "kind"))',
+            f'CREATE INDEX IF NOT EXISTS "{entries_name}_at" '
+            f'ON {self.entries_table} ("partition", "at")',
+        ]
+
+    def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self.apply_key,))
+            position = self._max_tracking_id(tracking.application_name, cursor)
+            if position is not None and position >= tracking.notification_id:
+                return False
+            tx = _PostgresTx(self, cursor, position)
+            fn(tx)
+            self._flush(cursor, tx)
+            self._insert_tracking(cursor, tracking)
+        return True
+
+    def _flush(self, cursor: Cursor[DictRow], tx: ViewTx) -> None:
+        upserts: list[tuple[str, str]] = []
+        deletes: list[tuple[str]] = []
+        for key, text in tx.changed_documents():
+            if text is None:
+                deletes.append((key,))
+            else:
+                upserts.append((key, text))
+        if upserts:
+            cursor.executemany(
+                f'INSERT INTO {self.documents_table} ("key", "doc") VALUES (%s, %s::json) '
+                'ON CONFLICT ("key") DO UPDATE SET "doc" = excluded."doc"',
+                upserts,
+            )
+        if deletes:
+            cursor.executemany(f'DELETE FROM {self.documents_table} WHERE "key" = %s', deletes)
+        rows = [(e.partition, e.position, e.kind, e.at, dump_doc(e.doc)) for e in tx.new_entries()]
+        if rows:
+            cursor.executemany(
+                f"INSERT INTO {self.entries_table} ({ENTRY_COLUMNS}) "
+                "VALUES (%s, %s, %s, %s, %s::json)",
+                rows,
+            )
+
+    def _rows(self, statement: str, params: Iterable[Any] = ()) -> list[DictRow]:
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+            cursor.execute(statement, list(params))
+            return cursor.fetchall()
+
+    def get(self, key: str) -> Doc | None:
+        rows = self._rows(f'SELECT "doc" FROM {self.documents_table} WHERE "key" = %s', [key])
+        return dict(rows[0]["doc"]) if rows else None
+
+    def documents(self, prefix: str = "") -> list[tuple[str, Doc]]:
+        statement = f'SELECT "key", "doc" FROM {self.documents_table}'
+        params: list[str] = []
+        if prefix:
+            statement += ' WHERE starts_with("key", %s)'
+            params.append(prefix)
+        rows = self._rows(statement + ' ORDER BY "key"', params)
+        return [(str(row["key"]), dict(row["doc"])) for row in rows]
+
+    def entries(
+        self,
+        partition: str,
+        kinds: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: int | None = None,
+        upto: int | None = None,
+        limit: int | None = None,
+        descending: bool = False,
+    ) -> list[Entry]:
+        query = entries_query(
+            self.entries_table, "%s", _same, partition, kinds, since, until, after, upto,
+            limit, descending,
+        )  # fmt: skip
+        if query is None:
+            return []
+        return [_entry(row) for row in self._rows(*query)]
+
+    def all_entries(self) -> list[Entry]:
+        rows = self._rows(
+            f"SELECT {ENTRY_COLUMNS} FROM {self.entries_table} "
+            'ORDER BY "partition", "position", "kind"'
+        )
+        return [_entry(row) for row in rows]
+
+    def clear(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self.apply_key,))
+            cursor.execute(f"DELETE FROM {self.documents_table}")
+            cursor.execute(f"DELETE FROM {self.entries_table}")
+            cursor.execute(
+                f"DELETE FROM {self.tracking_table} WHERE application_name <> %s",
+                (self.table_migration_identifier,),
+            )
+
+    def try_lock(self) -> ProjectorLock | None:
+        pool = self.datastore.pool
+        pool.open(wait=True, timeout=self.datastore.pool_open_timeout or 30.0)
+        connection = pool.getconn()
+        row = connection.execute(
+            "SELECT pg_try_advisory_lock(%s) AS locked", (self.projector_key,)
+        ).fetchone()
+        if row is not None and row["locked"]:
+            return _AdvisoryLock(self, connection)
+        pool.putconn(connection)
+        return None
+
+
+def _same(at: datetime) -> datetime:
+    return at
+
+
+def _entry(row: DictRow) -> Entry:
+    return Entry(
+        partition=str(row["partition"]),
+        position=int(row["position"]),
+        kind=str(row["kind"]),
+        at=row["at"].astimezone(UTC),
+        doc=dict(row["doc"]),
+    )

@@ -1,0 +1,261 @@
+"""The view store on SQLite: eventsourcing's SQLiteTrackingRecorder plus view tables.
+
+The view tables live in the events' database file. Writes use `BEGIN IMMEDIATE` so that a
+read-then-write transaction never fails on a snapshot another writer has moved on from, and
+the projector lock is an OS file lock next to the database (released if the process dies).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.sqlite import (
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteFactory,
+    SQLiteTrackingRecorder,
+)
+
+from projections.store import (
+    Doc,
+    Entry,
+    ProjectorLock,
+    ViewStore,
+    ViewTx,
+    check_view_name,
+    dump_doc,
+)
+from projections.store_sql import ENTRY_COLUMNS, entries_query, table_names
+
+AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
+_MEMORY_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+
+
+def sqlite_datastore(env: Mapping[str, str]) -> SQLiteDatastore:
+    """The datastore (connection pool) for the SQLITE_* settings in `env`."""
+    return SQLiteFactory(dict(env)).datastore
+
+
+def encode_at(at: datetime) -> str:
+    """A UTC datetime as the stored text."""
+    return at.strftime(AT_FORMAT)
+
+
+def decode_at(text: str) -> datetime:
+    """The stored text as a UTC datetime."""
+    return datetime.strptime(text, AT_FORMAT).replace(tzinfo=UTC)
+
+
+class _SQLiteTx(ViewTx):
+    def __init__(self, store: SQLiteViewStore, cursor: SQLiteCursor, position: int | None):
+        super().__init__(position)
+        self._store = store
+        self._cursor = cursor
+
+    def _load(self, key: str) -> str | None:
+        self._cursor.execute(self._store.select_doc_statement, (key,))
+        row = self._cursor.fetchone()
+        return None if row is None else str(row[0])
+
+
+class _FileLock(ProjectorLock):
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class _MemoryLock(ProjectorLock):
+    def __init__(self, lock: threading.Lock) -> None:
+        self._lock = lock
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
+    """View `name` in an SQLite database; see projections.store for the contract."""
+
+    def __init__(self, datastore: SQLiteDatastore, *, name: str) -> None:
+        self.name = check_view_name(name)
+        self.documents_table, self.entries_table, self.tracking_table = table_names(name)
+        super().__init__(datastore)
+        if not datastore.single_row_tracking:
+            raise ValueError("View stores need single-row tracking (the default)")
+        self.insert_tracking_statement = (
+            f"INSERT INTO {self.tracking_table} VALUES (:application_name, :notification_id) "
+            "ON CONFLICT (application_name) DO UPDATE SET notification_id = :notification_id "
+            f"WHERE {self.tracking_table}.notification_id < :notification_id "
+            "RETURNING notification_id"
+        )
+        self.select_max_tracking_id_statement = (
+            f"SELECT MAX(notification_id) FROM {self.tracking_table} WHERE application_name=?"
+        )
+        self.select_doc_statement = f'SELECT "doc" FROM {self.documents_table} WHERE "key" = ?'
+
+    def construct_create_table_statements(self) -> list[str]:
+        documents, entries, tracking = table_names(self.name)
+        return [
+            f"CREATE TABLE IF NOT EXISTS {tracking} (application_name TEXT, "
+            "notification_id INTEGER, PRIMARY KEY (application_name)) WITHOUT ROWID",
+            f'CREATE TABLE IF NOT EXISTS {documents} ("key" TEXT PRIMARY KEY, '
+            '"doc" TEXT NOT NULL) WITHOUT ROWID',
+            f'CREATE TABLE IF NOT EXISTS {entries} ("partition" TEXT NOT NULL, '
+            '"position" INTEGER NOT NULL, "kind" TEXT NOT NULL, "at" TEXT NOT NULL, '
+            '"doc" TEXT NOT NULL, PRIMARY KEY ("partition", "position", "kind")) WITHOUT ROWID',
+            f'CREATE INDEX IF NOT EXISTS {entries}_at ON {entries} ("partition", "at")',
+        ]
+
+    @contextmanager
+    def _writing(self) -> Iterator[SQLiteCursor]:
+        # IMMEDIATE takes the write lock up front (waiting up to the lock timeout).
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                connection.rollback()
+                raise
+            try:
+                connection.commit()
+            except sqlite3.IntegrityError as error:
+                raise IntegrityError(error) from error
+
+    @contextmanager
+    def _reading(self) -> Iterator[SQLiteCursor]:
+        with self.datastore.transaction(commit=False) as cursor:
+            yield cursor
+
+    def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
+        with self._writing() as cursor:
+            position = self._max_tracking_id(tracking.application_name, cursor)
+            if position is not None and position >= tracking.notification_id:
+                return False
+            tx = _SQLiteTx(self, cursor, position)
+            fn(tx)
+            try:
+                self._flush(cursor, tx)
+            except sqlite3.IntegrityError as error:
+                raise IntegrityError(error) from error
+            self._insert_tracking(cursor, tracking)
+        return True
+
+    def _flush(self, cursor: SQLiteCursor, tx: ViewTx) -> None:
+        upserts: list[tuple[str, str]] = []
+        deletes: list[tuple[str]] = []
+        for key, text in tx.changed_documents():
+            if text is None:
+                deletes.append((key,))
+            else:
+                upserts.append((key, text))
+        if upserts:
+            cursor.executemany(
+                f'INSERT INTO {self.documents_table} ("key", "doc") VALUES (?, ?) '
+                'ON CONFLICT ("key") DO UPDATE SET "doc" = excluded."doc"',
+                upserts,
+            )
+        if deletes:
+            cursor.executemany(f'DELETE FROM {self.documents_table} WHERE "key" = ?', deletes)
+        rows = [
+            (e.partition, e.position, e.kind, encode_at(e.at), dump_doc(e.doc))
+            for e in tx.new_entries()
+        ]
+        if rows:
+            cursor.executemany(
+                f"INSERT INTO {self.entries_table} ({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def get(self, key: str) -> Doc | None:
+        with self._reading() as cursor:
+            cursor.execute(self.select_doc_statement, (key,))
+            row = cursor.fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def documents(self, prefix: str = "") -> list[tuple[str, Doc]]:
+        statement = f'SELECT "key", "doc" FROM {self.documents_table}'
+        params: tuple[str, ...] = ()
+        if prefix:
+            # Binary collation: keys with the prefix sort between it and prefix + U+10FFFF.
+            statement += ' WHERE "key" >= ? AND "key" < ?'
+            params = (prefix, prefix + "\U0010ffff")
+        with self._reading() as cursor:
+            cursor.execute(statement + ' ORDER BY "key"', params)
+            rows = cursor.fetchall()
+        return [(str(row[0]), dict(json.loads(row[1]))) for row in rows]
+
+    def entries(
+        self,
+        partition: str,
+        kinds: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: int | None = None,
+        upto: int | None = None,
+        limit: int | None = None,
+        descending: bool = False,
+    ) -> list[Entry]:
+        query = entries_query(
+            self.entries_table, "?", encode_at, partition, kinds, since, until, after, upto,
+            limit, descending,
+        )  # fmt: skip
+        if query is None:
+            return []
+        with self._reading() as cursor:
+            cursor.execute(*query)
+            return [_entry(row) for row in cursor.fetchall()]
+
+    def all_entries(self) -> list[Entry]:
+        with self._reading() as cursor:
+            cursor.execute(
+                f"SELECT {ENTRY_COLUMNS} FROM {self.entries_table} "
+                'ORDER BY "partition", "position", "kind"'
+            )
+            return [_entry(row) for row in cursor.fetchall()]
+
+    def clear(self) -> None:
+        with self._writing() as cursor:
+            cursor.execute(f"DELETE FROM {self.documents_table}")
+            cursor.execute(f"DELETE FROM {self.entries_table}")
+            cursor.execute(
+                f"DELETE FROM {self.tracking_table} WHERE application_name <> ?",
+                (self.table_migration_identifier,),
+            )
+
+    def try_lock(self) -> ProjectorLock | None:
+        db_name = self.datastore.pool.db_name
+        if self.datastore.pool.is_sqlite_memory_mode:
+            lock = _MEMORY_LOCKS.setdefault((db_name, self.name), threading.Lock())
+            return _MemoryLock(lock) if lock.acquire(blocking=False) else None
+        fd = os.open(f"{db_name}.view-{self.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            # flock locks belong to the open file, so two runners in one process exclude too.
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        return _FileLock(fd)
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(
+        partition=str(row[0]),
+        position=int(row[1]),
+        kind=str(row[2]),
+        at=decode_at(row[3]),
+        doc=dict(json.loads(row[4])),
+    )

@@ -1,0 +1,217 @@
+"""The view store contract, the same on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from projections.store import ViewDatabase, ViewStore, ViewTx
+
+APP = "tracker"
+T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(view_database: ViewDatabase) -> ViewStore:
+    return view_database.store("contract")
+
+
+def write(key: str, doc: dict[str, object]):  # type: ignore[no-untyped-def]
+    def fn(tx: ViewTx) -> None:
+        tx.put(key, doc)
+
+    return fn
+
+
+def test_a_document_and_its_position_are_stored_together(store: ViewStore) -> None:
+    assert store.max_tracking_id(APP) is None
+    assert store.apply(Tracking(APP, 3), write("mentee:ada", {"goals": 1, "name": "Ada"}))
+    assert store.get("mentee:ada") == {"goals": 1, "name": "Ada"}
+    assert store.max_tracking_id(APP) == 3
+    assert store.get("mentee:nobody") is None
+
+
+def test_an_event_applied_twice_is_ignored(store: ViewStore) -> None:
+    store.apply(Tracking(APP, 5), write("k", {"n": 1}))
+    assert not store.apply(Tracking(APP, 5), write("k", {"n": 2}))
+    assert not store.apply(Tracking(APP, 4), write("k", {"n": 3}))
+    assert store.get("k") == {"n": 1}
+    assert store.max_tracking_id(APP) == 5
+
+
+def test_a_failing_update_writes_nothing(store: ViewStore) -> None:
+    store.apply(Tracking(APP, 1), write("k", {"n": 1}))
+
+    def fails(tx: ViewTx) -> None:
+        tx.put("k", {"n": 2})
+        tx.append("p", 2, T0, "note", {"text": "half"})
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.apply(Tracking(APP, 2), fails)
+    assert store.get("k") == {"n": 1}
+    assert store.entries("p") == []
+    assert store.max_tracking_id(APP) == 1
+
+
+def test_a_transaction_sees_its_own_writes(store: ViewStore) -> None:
+    seen: list[object] = []
+
+    def fn(tx: ViewTx) -> None:
+        tx.put("a", {"v": 1})
+        seen.append(tx.get("a"))
+        tx.delete("a")
+        seen.append(tx.get("a"))
+        tx.put("b", {"v": 2})
+        doc = tx.get("b")
+        assert doc is not None
+        doc["v"] = 99  # a copy: not written back unless put
+        seen.append(tx.position)
+
+    store.apply(Tracking(APP, 1), fn)
+    assert seen == [{"v": 1}, None, None]
+    assert store.get("a") is None
+    assert store.get("b") == {"v": 2}
+
+
+def test_deleted_documents_are_gone(store: ViewStore) -> None:
+    store.apply(Tracking(APP, 1), write("a", {"v": 1}))
+    store.apply(Tracking(APP, 2), lambda tx: tx.delete("a"))
+    assert store.get("a") is None
+
+
+def test_documents_by_prefix_in_key_order(store: ViewStore) -> None:
+    def fn(tx: ViewTx) -> None:
+        for key in ["stream:2", "mentee:b", "stream:1", "mentee:a", "streams"]:
+            tx.put(key, {"key": key})
+
+    store.apply(Tracking(APP, 1), fn)
+    assert [k for k, _ in store.documents("stream:")] == ["stream:1", "stream:2"]
+    assert [k for k, _ in store.documents()] == [
+        "mentee:a",
+        "mentee:b",
+        "stream:1",
+        "stream:2",
+        "streams",
+    ]
+
+
+def _timeline(store: ViewStore) -> None:
+    def fn(tx: ViewTx) -> None:
+        for day in range(6):
+            kind = "goal" if day % 2 else "plan"
+            tx.append("mentee:ada", 10 + day, T0 + timedelta(days=day), kind, {"day": day})
+        tx.append("mentee:bob", 11, T0, "goal", {"day": 0})
+
+    store.apply(Tracking(APP, 20), fn)
+
+
+def test_entries_filter_by_kind_time_and_position(store: ViewStore) -> None:
+    _timeline(store)
+    days = lambda entries: [e.doc["day"] for e in entries]  # noqa: E731
+    assert days(store.entries("mentee:ada")) == [0, 1, 2, 3, 4, 5]
+    assert days(store.entries("mentee:ada", kinds=["goal"])) == [1, 3, 5]
+    assert store.entries("mentee:ada", kinds=[]) == []
+    since, until = T0 + timedelta(days=2), T0 + timedelta(days=4)
+    assert days(store.entries("mentee:ada", since=since, until=until)) == [2, 3]
+    assert days(store.entries("mentee:ada", after=11, upto=13)) == [2, 3]
+    assert days(store.entries("mentee:ada", limit=2, descending=True)) == [5, 4]
+    entry = store.entries("mentee:bob")[0]
+    assert (entry.partition, entry.position, entry.kind, entry.at) == ("mentee:bob", 11, "goal", T0)
+
+
+def test_entry_times_keep_the_instant_whatever_the_zone(store: ViewStore) -> None:
+    paris = datetime(2025, 3, 1, 10, 30, 0, 123456, tzinfo=UTC).astimezone(
+        __import__("zoneinfo").ZoneInfo("Europe/Paris")
+    )
+    store.apply(Tracking(APP, 1), lambda tx: tx.append("p", 1, paris, "k", {}))
+    assert store.entries("p")[0].at == paris
+    assert store.entries("p")[0].at.tzinfo == UTC
+    with pytest.raises(ValueError, match="timezone"):
+        store.apply(Tracking(APP, 2), lambda tx: tx.append("p", 2, datetime(2025, 1, 1), "k", {}))
+
+
+def test_last_entry_at_or_before(store: ViewStore) -> None:
+    _timeline(store)
+    last = store.last_entry("mentee:ada", "plan", at_or_before=T0 + timedelta(days=2))
+    assert last is not None
+    assert last.doc == {"day": 2}
+    last = store.last_entry("mentee:ada", "goal", position_at_or_before=14)
+    assert last is not None
+    assert last.doc == {"day": 3}
+    assert store.last_entry("mentee:ada", "goal", at_or_before=T0) is None
+
+
+def test_an_entry_appended_twice_is_refused(store: ViewStore) -> None:
+    store.apply(Tracking(APP, 1), lambda tx: tx.append("p", 1, T0, "k", {}))
+    with pytest.raises(IntegrityError):
+        store.apply(Tracking(APP, 2), lambda tx: tx.append("p", 1, T0, "k", {"again": True}))
+    assert store.max_tracking_id(APP) == 1
+    assert [e.doc for e in store.entries("p")] == [{}]
+
+
+def test_clear_forgets_everything_and_digest_tells_views_apart(store: ViewStore) -> None:
+    empty = store.digest()
+    _timeline(store)
+    store.apply(Tracking(APP, 21), write("k", {"v": 1}))
+    full = store.digest()
+    assert full != empty
+    store.clear()
+    assert store.digest() == empty
+    assert store.max_tracking_id(APP) is None
+    assert store.get("k") is None
+    _timeline(store)
+    store.apply(Tracking(APP, 21), write("k", {"v": 1}))
+    assert store.digest() == full
+
+
+def test_views_in_one_database_are_separate(view_database: ViewDatabase) -> None:
+    one, two = view_database.store("one"), view_database.store("two")
+    one.apply(Tracking(APP, 7), write("k", {"view": "one"}))
+    assert two.max_tracking_id(APP) is None
+    assert two.get("k") is None
+    assert two.apply(Tracking(APP, 1), write("k", {"view": "two"}))
+    assert one.get("k") == {"view": "one"}
+
+
+def test_concurrent_applies_of_one_position_apply_it_once(store: ViewStore) -> None:
+    results: list[bool] = []
+    barrier = threading.Barrier(4)
+
+    def apply() -> None:
+        def fn(tx: ViewTx) -> None:
+            doc = tx.get("count") or {"n": 0}
+            tx.put("count", {"n": doc["n"] + 1})
+
+        barrier.wait()
+        results.append(store.apply(Tracking(APP, 1), fn))
+
+    threads = [threading.Thread(target=apply) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]
+    assert store.get("count") == {"n": 1}
+
+
+def test_only_one_projector_holds_a_view(view_env: dict[str, str]) -> None:
+    first, second = ViewDatabase(view_env), ViewDatabase(view_env)
+    try:
+        if first.backend == "popo":
+            store_a = store_b = first.store("locked")  # memory views live in one object
+        else:
+            store_a, store_b = first.store("locked"), second.store("locked")
+        lock = store_a.try_lock()
+        assert lock is not None
+        assert store_b.try_lock() is None
+        lock.release()
+        again = store_b.try_lock()
+        assert again is not None
+        again.release()
+    finally:
+        first.close()
+        second.close()
