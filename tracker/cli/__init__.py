@@ -1,0 +1,53 @@
+"""The `tracker` command line: one click group, `main`, with a command per area.
+
+To add a command (or a group of them), write it in a module of its own under
+`tracker/cli/`, take the settings with `tracker.cli.common.pass_settings`, open the store
+with `tracker.cli.common.open_application`, and register it with one line at the bottom of
+this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import click
+
+from tracker.settings import Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--database-url",
+    envvar="TRACKER_DATABASE_URL",
+    default=Settings.database_url,
+    show_default=True,
+    show_envvar=True,
+    metavar="URL",
+    help="The event store: sqlite:///path/file.sqlite (relative to this directory), "
+    "sqlite:////absolute/path.sqlite, postgresql://user:password@host:5432/db?schema=name "
+    "or memory:// (gone when the command ends).",
+)
+@click.version_option(package_name="tracker")
+@click.pass_context
+def main(ctx: click.Context, database_url: str) -> None:
+    """Track career plans, goals and mentoring check-ins as a history of events.
+
+    Try it: `tracker demo` loads a year of realistic mentoring data, then `tracker serve`
+    serves the web app on it.
+    """
+    # Checked when a command opens the store, so that `--help` never touches the disk.
+    try:
+        settings = Settings.from_env()
+    except ValueError as error:
+        raise click.ClickException(
+            f"A TRACKER_* environment variable is not valid: {error}"
+        ) from None
+    ctx.obj = replace(settings, database_url=database_url)
+
+
+# Commands, one line each.
+from tracker.cli.demo import demo  # noqa: E402
+from tracker.cli.serve import serve  # noqa: E402
+
+main.add_command(demo)
+main.add_command(serve)

@@ -1,0 +1,68 @@
+"""`tracker demo`: load a year of realistic mentoring into the event store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+
+from tracker import demo as demo_story
+from tracker.cli.common import open_application, pass_settings, redacted, storage_errors
+from tracker.settings import Settings
+
+
+@click.command()
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and say so) if the store already holds any events.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Moves the hour of each step; the same seed always writes the same story.",
+)
+@pass_settings
+def demo(settings: Settings, if_empty: bool, seed: int) -> None:
+    """Load a year of mentoring: one mentor, three mentees, ending today.
+
+    Maria mentors Ana (data analyst to data engineer), Ben (ICU nurse to health
+    informatics) and Chloe (teacher to instructional designer): plans rewritten, goals
+    revised with reasons, milestones slipped and met, proposals accepted and declined,
+    monthly check-ins. Everything is written through the application's use cases.
+    """
+    clock = demo_story.StoryClock(datetime.now(tz=UTC))
+    app = open_application(settings, clock=clock)
+    where = redacted(settings.database_url)
+    with storage_errors(settings):
+        existing = app.recorder.max_notification_id() or 0
+        if existing and if_empty:
+            click.echo(f"The store at {where} already has {existing} events; no demo loaded.")
+            return
+        if demo_story.already_loaded(app):
+            raise click.ClickException(
+                f"The demo is already loaded in {where}. Use --if-empty to skip it quietly, "
+                "or point --database-url at a new store."
+            )
+        summary = demo_story.load_demo(app, clock, seed=seed)
+    _report(summary, where)
+    serve = "tracker serve"
+    if settings.database_url != Settings.database_url:
+        serve += " with the same --database-url (or TRACKER_DATABASE_URL)"
+    click.echo(f"Next: {serve}, then open http://127.0.0.1:8000/")
+
+
+def _report(summary: demo_story.DemoSummary, where: str) -> None:
+    kinds = ", ".join(f"{count} {name}" for name, count in summary.by_aggregate.items())
+    statuses = ", ".join(f"{count} {name}" for name, count in summary.goal_statuses.items())
+    click.echo(
+        f"Loaded the demo into {where}: {summary.events} events ({kinds}), "
+        f"from {summary.first_at:%Y-%m-%d} to {summary.last_at:%Y-%m-%d}."
+    )
+    click.echo(f"Goals: {statuses}.")
+    click.echo("People to try (user ids):")
+    width = max(len(user_id) for user_id in demo_story.PEOPLE)
+    for user_id, who in demo_story.PEOPLE.items():
+        click.echo(f"  {user_id:<{width}}  {who}")

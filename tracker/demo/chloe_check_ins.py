@@ -1,0 +1,151 @@
+"""Chloe's monthly check-ins with Maria: the four answers, the agenda, and what came of it."""
+
+from __future__ import annotations
+
+from tracker.demo.scene import Action, Meeting, Note
+
+WANT = "Designing learning for adults, in ed-tech or a company's learning team."
+HOW = "A portfolio of three samples, the tools the job adverts ask for, and people who hire."
+HOW_LATE = "Finish the third sample, polish the case studies, apply in three months."
+
+MEETINGS = (
+    Meeting(
+        day=55,
+        now="Ten years teaching English to teenagers. Burnt out on marking, not on teaching.",
+        want=WANT,
+        how="I'm not sure. Everyone online says 'build a portfolio'.",
+        doing="Hopeful, and nervous about leaving a stable job.",
+        agenda=("I listed what I'd miss and what I wouldn't. Can we go through it?",),
+        mentor_agenda=("Which parts of teaching do you want to keep?",),
+        feedback="You already design learning every week. Name it that way.",
+        lesson="What I want to keep is the designing, not the classroom.",
+        actions=(
+            Action(
+                "mentee", "Read five instructional design job adverts and list the tools", 14, True
+            ),
+            Action("mentor", "Introduce Chloe to Marcus Reed", 7, True),
+        ),
+    ),
+    Meeting(
+        day=85,
+        now="Talked to Marcus. Started learning Articulate Storyline on the free trial.",
+        want=WANT,
+        how=HOW,
+        doing="Energised. Storyline is fun.",
+        agenda=("Three goals drafted; too many? I could drop the master's.",),
+        feedback="Don't drop it yet; research it first, then decide.",
+        lesson="Decide with facts, not with anxiety.",
+        actions=(Action("mentee", "Ask three designers whether they have the degree", 21, True),),
+    ),
+    Meeting(
+        day=116,
+        now="First sample half built: my poetry unit as a branching module.",
+        want=WANT,
+        how=HOW,
+        doing="Good, but exam season is coming.",
+        agenda=("Exam season: I suggest pausing new work and only finishing sample one.",),
+        feedback="Finishing beats starting. Good plan.",
+        lesson="Protect one thing in busy months rather than everything.",
+        actions=(Action("mentee", "Finish and publish sample one", 30, True),),
+        notes=(Note("mentor", "She apologises for progress that is actually fine.", True),),
+    ),
+    Meeting(
+        day=146,
+        now="Sample one published. None of the three designers has the degree.",
+        want=WANT,
+        how=HOW,
+        doing="Proud of sample one. Clearer about the master's.",
+        agenda=("I want to abandon the master's goal; here's my research.",),
+        feedback="Your research is solid. Abandoning a goal with reasons is a decision.",
+        lesson="Dropping a goal freed time and money for the one that matters.",
+        actions=(Action("mentee", "Find a real client for sample two", 30, True),),
+    ),
+    Meeting(
+        day=177,
+        now="A food bank wants volunteer training. That's sample two.",
+        want=WANT,
+        how=HOW,
+        doing="Excited to work for a real client.",
+        agenda=("Shorter, portfolio-focused meetings from now on?",),
+        mentor_agenda=("Scope the food bank project so it fits the school holidays.",),
+        feedback="Agree on scope in writing with the client.",
+        lesson="Real clients change their minds; write the scope down.",
+        actions=(Action("mentee", "Send the food bank a one-page scope", 7, True),),
+    ),
+    Meeting(
+        day=207,
+        now="Scope agreed. Storyboard for the volunteer onboarding module done.",
+        want=WANT,
+        how=HOW,
+        doing="Good. The school holidays give me time.",
+        agenda=("Storyboard review - I propose scenarios instead of slides for the safety part.",),
+        feedback="Scenarios are the right call for behaviour you want to change.",
+        lesson="Start from what the volunteer must do, not from what they must know.",
+        actions=(
+            Action("mentee", "Build the first scenario and test it with volunteers", 21, True),
+        ),
+    ),
+    Meeting(
+        day=238,
+        now="Module built, but the client's review is stuck: the coordinator is away.",
+        want=WANT,
+        how=HOW,
+        doing="Frustrated; school starts again next week.",
+        agenda=("Sample two will be late. Move the milestone by a month?",),
+        feedback="Yes, move it and say why. Don't ship without the client's review.",
+        lesson="Client reviews take longer than building.",
+        actions=(Action("mentee", "Ask the food bank for a new review date", 7, True),),
+        notes=(Note("mentee", "Back to marking soon. Keep one evening a week for this.", True),),
+    ),
+    Meeting(
+        day=268,
+        now="Review done; a few changes to make. Term is busy.",
+        want=WANT,
+        how=HOW_LATE,
+        doing="Tired but the end is in sight.",
+        agenda=("Case study format: problem, approach, result, what I'd change.",),
+        feedback="Good format. Put the result first for busy hiring managers.",
+        lesson="Hiring managers read the first paragraph only.",
+        actions=(Action("mentee", "Write the case study for sample one", 21, True),),
+    ),
+    Meeting(
+        day=299,
+        now="Sample two shipped; the food bank uses it for new volunteers.",
+        want=WANT,
+        how=HOW_LATE,
+        doing="Really good. Someone actually uses my work.",
+        agenda=("Third sample: corporate compliance? I think a software onboarding is better.",),
+        feedback="Software onboarding shows you can work outside schools. Go for it.",
+        lesson="Each sample should answer a doubt a hiring manager may have.",
+        actions=(
+            Action("mentee", "Write the case study for sample two", 21, False),
+            Action("mentor", "Do a mock portfolio review with Chloe", 28, True),
+        ),
+    ),
+    Meeting(
+        day=329,
+        now="Told my head of department I'm leaving teaching at the end of the school year.",
+        want=WANT,
+        how=HOW_LATE,
+        doing="Scared and relieved.",
+        agenda=("Mock portfolio review feedback: I propose a one-page summary on top.",),
+        feedback="The summary page works. Your case study for sample two is still missing.",
+        lesson="Saying it out loud made it real.",
+        actions=(Action("mentee", "Finish sample three's storyboard", 30, False),),
+    ),
+    Meeting(
+        day=358,
+        now="Sample three storyboarded. Drafting a goal for applying in three months.",
+        want=WANT,
+        how=HOW_LATE,
+        doing="Steady. A year ago this was a daydream.",
+        agenda=("My draft 'apply' goal: are three months realistic with the notice period?",),
+        feedback="Three months is realistic. Draft the goal fully before activating it.",
+        lesson="The notice period is part of the plan, not an afterthought.",
+        actions=(
+            Action("mentee", "Complete the criteria of the 'apply' goal", 21, False),
+            Action("mentee", "Write the case study for sample two", 14, False),
+        ),
+        notes=(Note("mentee", "Next year's theme: from portfolio to applications."),),
+    ),
+)
