@@ -1,0 +1,199 @@
+"""How a mentee's plan grew: a series per week or per month, ready for a chart.
+
+Part of the "timeline" view. Per mentee the projection keeps the current growth state
+("growth:<mentee>") and, for each week and month in which it changed, a bucket document
+("growth:<mentee>:week:2025-01-06", "growth:<mentee>:month:2025-01") holding the summary at
+the end of that period and the running counts at its start. `growth_for` reads the buckets
+and fills the quiet periods in between with the last known figures.
+
+Measures (at the end of each period):
+- goals by status (draft, active, achieved, abandoned, deferred);
+- milestones: planned (open), met (completed), dropped, slipped (moved to a later due date
+  at least once, whatever their state now);
+- achievements recognised and check-ins held: running totals and the number in the period;
+- the size of each plan section in words.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from domain.values import PLAN_SECTIONS, GoalStatus
+from projections.records import EventRecord
+from projections.store import Doc, ViewStore, ViewTx
+
+PERIODS = ("week", "month")
+MAX_POINTS = 1000
+GOAL_STATUS_AFTER = {
+    "Goal.Drafted": GoalStatus.DRAFT.value,
+    "Goal.Activated": GoalStatus.ACTIVE.value,
+    "Goal.Achieved": GoalStatus.ACHIEVED.value,
+    "Goal.Abandoned": GoalStatus.ABANDONED.value,
+    "Goal.Deferred": GoalStatus.DEFERRED.value,
+    "Goal.Reopened": GoalStatus.ACTIVE.value,
+}
+MILESTONE_STATE_AFTER = {"Goal.MilestoneCompleted": "met", "Goal.MilestoneDropped": "dropped"}
+COUNTED = {"Goal.AchievementRecognised": "achievements", "CheckIn.Held": "checkins_held"}
+GROWTH_EVENTS = {
+    "Plan.Started",
+    "Plan.SectionEdited",
+    "Goal.MilestoneAdded",
+    "Goal.MilestoneRescheduled",
+    *GOAL_STATUS_AFTER,
+    *MILESTONE_STATE_AFTER,
+    *COUNTED,
+}
+
+
+def word_count(text: Any) -> int:
+    """Words in a text field (None counts as empty)."""
+    return len(str(text).split()) if text else 0
+
+
+def empty_growth() -> Doc:
+    """The growth state of a plan with nothing in it."""
+    return {"goals": {}, "milestones": {}, "sections": {}, "achievements": 0, "checkins_held": 0}
+
+
+def grow(state: Doc, record: EventRecord) -> Doc:
+    """The growth state after one event (pure: returns the updated state)."""
+    event, data = record.type, record.data
+    if event in GOAL_STATUS_AFTER:
+        state["goals"][record.stream_id] = GOAL_STATUS_AFTER[event]
+    elif event in COUNTED:
+        state[COUNTED[event]] += 1
+    elif event == "Plan.SectionEdited":
+        fields = state["sections"].setdefault(data["section"], {})
+        for name, text in (data.get("changes") or {}).items():
+            fields[name] = word_count(text)
+    else:
+        milestones = state["milestones"]
+        key = f"{record.stream_id}:{data.get('milestone_id')}"
+        if event == "Goal.MilestoneAdded":
+            milestones[key] = {"due": data["due"], "state": "planned", "slipped": False}
+        elif event == "Goal.MilestoneRescheduled" and key in milestones:
+            # ISO dates compare as text.
+            if data["due"] > milestones[key]["due"]:
+                milestones[key]["slipped"] = True
+            milestones[key]["due"] = data["due"]
+        elif event in MILESTONE_STATE_AFTER and key in milestones:
+            milestones[key]["state"] = MILESTONE_STATE_AFTER[event]
+    return state
+
+
+def summary(state: Doc) -> Doc:
+    """The chart figures of a growth state."""
+    goals = dict.fromkeys((s.value for s in GoalStatus), 0)
+    for status in state["goals"].values():
+        goals[status] += 1
+    milestones = {"planned": 0, "met": 0, "dropped": 0, "slipped": 0}
+    for milestone in state["milestones"].values():
+        milestones[milestone["state"]] += 1
+        milestones["slipped"] += int(milestone["slipped"])
+    sections = {name: sum(state["sections"].get(name, {}).values()) for name in PLAN_SECTIONS}
+    return {
+        "goals": goals,
+        "milestones": milestones,
+        "achievements": state["achievements"],
+        "checkins_held": state["checkins_held"],
+        "section_words": sections,
+    }
+
+
+def period_start(day: date, period: str) -> date:
+    """The first day of the week (Monday) or month holding `day`."""
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+
+
+def next_period(start: date, period: str) -> date:
+    """The first day of the following week or month."""
+    if period == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def bucket_prefix(mentee_id: str, period: str) -> str:
+    """Key prefix of a mentee's buckets for one period length."""
+    return f"growth:{mentee_id}:{period}:"
+
+
+def update_growth(tx: ViewTx, mentee_id: str, record: EventRecord) -> None:
+    """Fold one event into the mentee's growth state and this week's and month's buckets."""
+    if record.type not in GROWTH_EVENTS:
+        return
+    key = f"growth:{mentee_id}"
+    state = tx.get(key) or empty_growth()
+    before = summary(state)
+    state = grow(state, record)
+    tx.put(key, state)
+    after = summary(state)
+    day = record.at.astimezone(UTC).date()
+    for period in PERIODS:
+        start = period_start(day, period).isoformat()
+        bucket_key = bucket_prefix(mentee_id, period) + start
+        bucket = tx.get(bucket_key) or {
+            "start": start,
+            "counts_before": {
+                "achievements": before["achievements"],
+                "checkins_held": before["checkins_held"],
+            },
+        }
+        bucket["end"] = after
+        tx.put(bucket_key, bucket)
+
+
+def _point(start: date, end: Doc, before: Doc) -> Doc:
+    return {
+        "period_start": start.isoformat(),
+        **end,
+        "achievements_in_period": end["achievements"] - before["achievements"],
+        "checkins_held_in_period": end["checkins_held"] - before["checkins_held"],
+    }
+
+
+def growth_for(
+    store: ViewStore,
+    mentee_id: str,
+    period: str = "week",
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+) -> Doc:
+    """The growth series of a mentee: one point per period from her first change.
+
+    `since`/`until` bound the periods (by the days they contain, both included). Quiet
+    periods repeat the last figures with nothing "in period". Raises ValueError for an
+    unknown period or more than MAX_POINTS points.
+    """
+    period_start(date(2000, 1, 1), period)  # validates `period`
+    buckets = {
+        date.fromisoformat(doc["start"]): doc
+        for _, doc in store.documents(bucket_prefix(mentee_id, period))
+    }
+    points: list[Doc] = []
+    if not buckets:
+        return {"mentee_id": mentee_id, "period": period, "points": points}
+    first = min(buckets)
+    last = max(buckets)
+    low = period_start(_day(since), period) if since is not None else first
+    high = period_start(_day(until), period) if until is not None else last
+    current = summary(empty_growth())
+    start = first
+    while start <= high:
+        bucket = buckets.get(start)
+        before = current if bucket is None else {**current, **bucket["counts_before"]}
+        current = current if bucket is None else bucket["end"]
+        if start >= low:
+            points.append(_point(start, current, before))
+            if len(points) > MAX_POINTS:
+                raise ValueError(f"More than {MAX_POINTS} {period}s asked for: narrow the range")
+        start = next_period(start, period)
+    return {"mentee_id": mentee_id, "period": period, "points": points}
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value

@@ -1,0 +1,240 @@
+"""Feeding read models: from an application's notification log into each view, exactly once.
+
+A `ViewRunner` drives one `ViewProjection` from one eventsourcing `Application` (any: this
+package does not know the tracker's; tracker/projecting.py wires them):
+
+- `catch_up(upto=None)` reads notifications after the view's position in pages, turns them
+  into `EventRecord`s with the application's mapper, and applies each page in ONE
+  `store.apply` transaction (view update + tracking together), so a crash loses or repeats
+  nothing: the next run starts from the committed position.
+- `run(stop)` is the projector loop. It first takes the view's projector lock (one projector
+  per view, across threads, processes and web workers); without the lock it stands by and
+  retries. With it, it catches up, then follows new events: through eventsourcing's
+  `ApplicationSubscription` (PostgreSQL LISTEN/NOTIFY, or the in-memory store) where the
+  recorder supports subscriptions, and by polling the notification log on SQLite.
+- `wait_for(position, timeout)` is the read-your-writes helper: it catches up inline to the
+  position, and if another writer holds the view meanwhile, waits (bounded) for it.
+
+If the view's position moves under a running projector (a rebuild cleared it, or another
+process applied events), the projector notices on its next transaction and re-reads from
+the store's position instead of applying anything out of order.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.projection import ApplicationSubscription
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+from projections.records import EventRecord, to_record
+from projections.store import ViewProjection, ViewStore, ViewTx
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+class PositionMoved(Exception):
+    """The view's position changed under this runner; it must re-read from the store."""
+
+
+class ViewRunner:
+    """Runs one projection over one application's notification log."""
+
+    def __init__(
+        self,
+        projection: ViewProjection,
+        app: Application[Any],
+        *,
+        page_size: int = 500,
+        poll_interval: float = 0.2,
+        standby_interval: float = 1.0,
+    ) -> None:
+        self.projection = projection
+        self.app = app
+        self.page_size = page_size
+        self.poll_interval = poll_interval
+        self.standby_interval = standby_interval
+        self.is_active = threading.Event()  # set while this runner holds the projector lock
+
+    @property
+    def name(self) -> str:
+        """The view's name."""
+        return self.projection.name
+
+    @property
+    def store(self) -> ViewStore:
+        """The view's store."""
+        return self.projection.view
+
+    def position(self) -> int:
+        """The notification id of the last event the view has applied (0 if none)."""
+        return self.store.max_tracking_id(self.app.name) or 0
+
+    def head(self) -> int:
+        """The notification id of the last event in the application's log (0 if none)."""
+        return self.app.recorder.max_notification_id() or 0
+
+    def records(self, notifications: Sequence[Notification]) -> list[EventRecord]:
+        """The notifications as EventRecords, through the application's mapper (upcasting)."""
+        to_domain_event = self.app.mapper.to_domain_event
+        return [to_record(to_domain_event(n), n.id) for n in notifications]
+
+    def apply_records(self, records: Sequence[EventRecord], expected: int) -> bool:
+        """Apply records after position `expected` in one transaction; False if superseded.
+
+        Raises PositionMoved if the view's position is no longer `expected`.
+        """
+        if not records:
+            return False
+
+        def update(tx: ViewTx) -> None:
+            if (tx.position or 0) != expected:
+                raise PositionMoved(f"{self.name}: expected {expected}, found {tx.position}")
+            for record in records:
+                self.projection.process(record, tx)
+
+        tracking = Tracking(self.app.name, records[-1].position)
+        return self.store.apply(tracking, update)
+
+    def catch_up(self, upto: int | None = None, progress: Progress | None = None) -> int:
+        """Apply every event after the view's position (up to `upto`); the number applied."""
+        applied = 0
+        while True:
+            start = self.position()
+            if upto is not None and start >= upto:
+                return applied
+            notifications = self.app.recorder.select_notifications(
+                start=start, limit=self.page_size, stop=upto, inclusive_of_start=False
+            )
+            if not notifications:
+                return applied
+            try:
+                if self.apply_records(self.records(notifications), start):
+                    applied += len(notifications)
+            except PositionMoved:
+                continue  # someone else moved the view: re-read its position
+            if progress is not None:
+                progress(notifications[-1].id)
+
+    def wait_for(self, position: int | None, timeout: float = 2.0) -> None:
+        """Return once the view has applied `position` (read-your-writes).
+
+        Catches up inline first (safe alongside a running projector: each event is applied
+        once), then polls until `timeout` seconds have passed; raises TimeoutError after.
+        """
+        if position is None or self.position() >= position:
+            return
+        deadline = time.monotonic() + timeout
+        self.catch_up(upto=position)
+        delay = 0.01
+        while self.position() < position:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"View {self.name!r} has not reached position {position}")
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 0.2)
+            self.catch_up(upto=position)
+
+    def run(self, stop: threading.Event) -> None:
+        """Project until `stop` is set; stand by while another projector holds the view."""
+        while not stop.is_set():
+            lock = self.store.try_lock()
+            if lock is None:
+                stop.wait(self.standby_interval)
+                continue
+            self.is_active.set()
+            try:
+                self._follow(stop)
+            finally:
+                self.is_active.clear()
+                lock.release()
+
+    def _follow(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            self.catch_up()
+            if not self._supports_subscriptions():
+                stop.wait(self.poll_interval)
+                continue
+            try:
+                self._follow_subscription(stop)
+            except PositionMoved as moved:
+                log.info("%s; catching up from the store", moved)
+
+    def _supports_subscriptions(self) -> bool:
+        # SQLite's recorder raises NotImplementedError from subscribe(): poll instead.
+        return not isinstance(self.app.recorder, SQLiteApplicationRecorder)
+
+    def _follow_subscription(self, stop: threading.Event) -> None:
+        expected = self.position()
+        with ApplicationSubscription(self.app, gt=expected) as subscription:
+            done = threading.Event()
+            stopper = threading.Thread(
+                target=_stop_when_set, args=(stop, done, subscription), daemon=True
+            )
+            stopper.start()
+            try:
+                for domain_event, tracking in subscription:
+                    record = to_record(domain_event, tracking.notification_id)
+                    if self.apply_records([record], expected):
+                        expected = tracking.notification_id
+            finally:
+                done.set()
+                stopper.join()
+
+
+def _stop_when_set(
+    stop: threading.Event, done: threading.Event, subscription: ApplicationSubscription[Any]
+) -> None:
+    # The subscription's iterator blocks: stopping it is the only way to end the loop.
+    while not done.is_set():
+        if stop.wait(0.1):
+            subscription.stop()
+            return
+
+
+class Projector:
+    """Runs several views, each in its own thread, until stopped (the `tracker project` loop)."""
+
+    def __init__(self, runners: Sequence[ViewRunner]) -> None:
+        self.runners = list(runners)
+        self.stop_event = threading.Event()
+        self.errors: list[BaseException] = []
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Start one thread per view."""
+        for runner in self.runners:
+            thread = threading.Thread(
+                target=self._run, args=(runner,), name=f"projector-{runner.name}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def _run(self, runner: ViewRunner) -> None:
+        try:
+            runner.run(self.stop_event)
+        except BaseException as error:
+            log.exception("Projector of view %r stopped", runner.name)
+            self.errors.append(error)
+            self.stop_event.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask every view to stop and wait for the threads."""
+        self.stop_event.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until stopped (or an error stops it); re-raise the first error."""
+        self.stop_event.wait(timeout)
+        if self.errors:
+            raise self.errors[0]
