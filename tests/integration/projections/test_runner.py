@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from timeline_story import ADA, Year, write_year
+from timeline_story import ADA, write_year
 
 from projections.records import EventRecord
 from projections.runner import ViewRunner
