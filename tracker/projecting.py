@@ -1,0 +1,147 @@
+"""The read models wired to the tracker: their stores, their projector, fresh reads.
+
+`Projections(app, settings)` opens every view of `projections.registry` in the configured
+database (SQLite file, PostgreSQL schema, or memory) and gives:
+
+- `fresh(view, position=None)`: the view's store once it has applied `position` (default:
+  the last event written when the read starts). Read-your-writes policy: the read catches
+  up inline (each event is still applied exactly once, whoever applies it), and if another
+  projector holds the view's write transaction it waits at most `READ_TIMEOUT` seconds, then
+  raises `ViewBehind` (HTTP 503 with Retry-After).
+- `start_projector()`: one thread per view that follows the log (the `tracker serve`
+  background projector and the `tracker project` command). Only one projector per view is
+  active across processes; the others stand by.
+- `status()` and `rebuild(view)` for `tracker projections`.
+
+`TRACKER_PROJECTOR` chooses whether the web app starts the background projector: "thread"
+(the default on SQLite and memory) or "off" (the default on PostgreSQL, where `tracker
+project` runs as a process of its own).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.application import Application
+
+from projections.registry import build_projections, projection_class, view_names
+from projections.runner import Projector, ViewRunner
+from projections.store import ViewDatabase, ViewStore
+from tracker.errors import StorageUnavailable
+from tracker.settings import Settings
+
+READ_TIMEOUT = 2.0
+
+
+class ViewBehind(StorageUnavailable):
+    """A view could not reach the position a read needs in time; retry shortly."""
+
+
+@dataclass(frozen=True)
+class ViewStatus:
+    """Where one view stands in the event log."""
+
+    name: str
+    position: int
+    head: int
+    projector_running: bool
+
+    @property
+    def lag(self) -> int:
+        """Events written but not yet in the view."""
+        return max(self.head - self.position, 0)
+
+
+def projector_mode(settings: Settings, environ: Mapping[str, str] | None = None) -> str:
+    """'thread' or 'off': whether the web app runs the projector in a background thread."""
+    env = os.environ if environ is None else environ
+    mode = env.get("TRACKER_PROJECTOR") or ("off" if settings.backend == "postgres" else "thread")
+    if mode not in ("thread", "off"):
+        raise ValueError(f"TRACKER_PROJECTOR must be 'thread' or 'off', not {mode!r}")
+    return mode
+
+
+class Projections:
+    """Every read model of one application, on the application's database."""
+
+    def __init__(
+        self, app: Application[Any], settings: Settings, names: list[str] | None = None
+    ) -> None:
+        self.app = app
+        self.database = ViewDatabase(settings.eventsourcing_env())
+        projections = build_projections(self.database, names)
+        self.runners = {p.name: ViewRunner(p, app) for p in projections}
+        self.projector: Projector | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """The views, in registry order."""
+        return list(self.runners)
+
+    def runner(self, name: str) -> ViewRunner:
+        """The runner of view `name`; KeyError names the known views."""
+        if name not in self.runners:
+            projection_class(name)  # raises KeyError listing the known views
+            raise KeyError(f"View {name!r} is not open here")
+        return self.runners[name]
+
+    def fresh(self, name: str, position: int | None = None) -> ViewStore:
+        """The store of view `name` once it has applied `position` (default: the head)."""
+        runner = self.runner(name)
+        target = runner.head() if position is None else position
+        try:
+            runner.wait_for(target, timeout=READ_TIMEOUT)
+        except TimeoutError:
+            raise ViewBehind(
+                f"The {name} view is still catching up with the latest changes; "
+                "try again in a moment."
+            ) from None
+        return runner.store
+
+    def status(self) -> list[ViewStatus]:
+        """Each view's position, the log's head and whether a projector holds the view."""
+        statuses = []
+        for name, runner in self.runners.items():
+            lock = runner.store.try_lock()
+            if lock is not None:
+                lock.release()
+            statuses.append(
+                ViewStatus(name, runner.position(), runner.head(), projector_running=lock is None)
+            )
+        return statuses
+
+    def rebuild(self, name: str, progress: Callable[[int], None] | None = None) -> int:
+        """Empty view `name` and apply the whole log again; the number of events applied.
+
+        If a projector is running it would race the rebuild for no gain: the rebuild clears
+        the view and the projector (which re-reads the view's position) helps catch up.
+        """
+        runner = self.runner(name)
+        runner.store.clear()
+        return runner.catch_up(progress=progress)
+
+    def start_projector(self) -> Projector:
+        """Follow the log in background threads, one per view, until `stop_projector`."""
+        if self.projector is None:
+            self.projector = Projector(list(self.runners.values()))
+            self.projector.start()
+        return self.projector
+
+    def stop_projector(self) -> None:
+        """Stop the background projector, if any."""
+        if self.projector is not None:
+            self.projector.stop()
+            self.projector = None
+
+    def close(self) -> None:
+        """Stop projecting and close the views' connections."""
+        self.stop_projector()
+        self.database.close()
+
+
+def all_view_names() -> list[str]:
+    """Every view the registry knows, for help texts and validation."""
+    return view_names()
