@@ -2,8 +2,8 @@
 
 To add a command (or a group of them), write it in a module of its own under
 `tracker/cli/`, take the settings with `tracker.cli.common.pass_settings`, open the store
-with `tracker.cli.common.open_application`, and register it with one line at the bottom of
-this file.
+with `with tracker.cli.common.open_application(settings) as app:`, and register it with
+one line at the bottom of this file.
 """
 
 from __future__ import annotations
@@ -35,19 +35,22 @@ def main(ctx: click.Context, database_url: str) -> None:
     Try it: `tracker demo` loads a year of realistic mentoring data, then `tracker serve`
     serves the web app on it.
     """
-    # Checked when a command opens the store, so that `--help` never touches the disk.
     try:
         settings = Settings.from_env()
     except ValueError as error:
         raise click.ClickException(
             f"A TRACKER_* environment variable is not valid: {error}"
         ) from None
+    # The URL is checked when a command opens the store, so `--help` never touches the disk.
     ctx.obj = replace(settings, database_url=database_url)
 
 
 # Commands, one line each.
 from tracker.cli.demo import demo  # noqa: E402
+from tracker.cli.projections import project, projections  # noqa: E402
 from tracker.cli.serve import serve  # noqa: E402
 
 main.add_command(demo)
 main.add_command(serve)
+main.add_command(project)
+main.add_command(projections)

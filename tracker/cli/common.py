@@ -1,8 +1,8 @@
 """What every `tracker` command shares: the settings it runs with and friendly errors.
 
 A new command reads the settings with `@pass_settings` and opens the event store with
-`open_application(settings)`, so a wrong database URL or a database that is down is reported
-in one clear sentence, never as a traceback.
+`with open_application(settings) as app:`, so that a wrong database URL or a database that
+is down is reported in one clear sentence, never as a traceback.
 """
 
 from __future__ import annotations
@@ -50,13 +50,17 @@ def storage_errors(settings: Settings) -> Iterator[None]:
         raise click.ClickException(error.message) from None
 
 
-def open_application(settings: Settings, clock: Clock = system_clock) -> TrackerApplication:
-    """The application on the configured store, or a clear error saying why it cannot open."""
-    with storage_errors(settings):
-        return build_application(settings, clock=clock)
+@contextmanager
+def open_application(
+    settings: Settings, clock: Clock = system_clock
+) -> Iterator[TrackerApplication]:
+    """The application on the configured store, closed afterwards.
 
-
-def check_database_url(settings: Settings) -> None:
-    """Refuse an unusable database URL before doing anything else."""
+    A store that cannot be opened or used ends the command with a clear one-line error.
+    """
     with storage_errors(settings):
-        settings.eventsourcing_env()
+        app = build_application(settings, clock=clock)
+        try:
+            yield app
+        finally:
+            app.close()

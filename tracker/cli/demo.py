@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 import click
 
 from tracker import demo as demo_story
-from tracker.cli.common import open_application, pass_settings, redacted, storage_errors
+from tracker.cli.common import open_application, pass_settings, redacted
 from tracker.settings import Settings
+
+# A first request to try once the app is served (the JSON API names who acts in a header).
+TRY_IT = "curl -H 'X-Actor-Id: mentee-ana' http://127.0.0.1:8000/api/v1/plans/mentee-ana"
 
 
 @click.command()
@@ -34,9 +37,8 @@ def demo(settings: Settings, if_empty: bool, seed: int) -> None:
     monthly check-ins. Everything is written through the application's use cases.
     """
     clock = demo_story.StoryClock(datetime.now(tz=UTC))
-    app = open_application(settings, clock=clock)
     where = redacted(settings.database_url)
-    with storage_errors(settings):
+    with open_application(settings, clock=clock) as app:
         existing = app.recorder.max_notification_id() or 0
         if existing and if_empty:
             click.echo(f"The store at {where} already has {existing} events; no demo loaded.")
@@ -51,7 +53,7 @@ def demo(settings: Settings, if_empty: bool, seed: int) -> None:
     serve = "tracker serve"
     if settings.database_url != Settings.database_url:
         serve += " with the same --database-url (or TRACKER_DATABASE_URL)"
-    click.echo(f"Next: {serve}, then open http://127.0.0.1:8000/")
+    click.echo(f"Next: {serve}, then for example:\n  {TRY_IT}")
 
 
 def _report(summary: demo_story.DemoSummary, where: str) -> None:

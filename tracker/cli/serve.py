@@ -11,7 +11,7 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
-from tracker.cli.common import open_application, pass_settings, redacted, storage_errors
+from tracker.cli.common import open_application, pass_settings, redacted
 from tracker.settings import Settings
 
 WEB_APP_MODULE = "tracker.app"
@@ -27,6 +27,10 @@ class TrackerServer(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        # gunicorn 27's control socket lives in the home directory and would clash between
+        # two servers on one machine; nothing here uses it.
+        if "control_socket_disable" in self.cfg.settings:
+            self.cfg.set("control_socket_disable", True)
 
     def load(self) -> Callable[..., Any]:
         # Built in the worker, after the fork: no database connection crosses processes.
@@ -79,18 +83,19 @@ def serve(settings: Settings, bind: str, workers: int) -> None:
     The workers use the same event store as this command (--database-url, passed on to
     them as TRACKER_DATABASE_URL). Load something to look at first with `tracker demo`.
     """
-    module = web_app_module()
-    if not hasattr(module, "create_app"):
-        raise click.ClickException(f"{WEB_APP_MODULE} has no create_app().")
     _check_store(settings)
+    if not hasattr(web_app_module(), "create_app"):
+        raise click.ClickException(f"{WEB_APP_MODULE} has no create_app().")
     if settings.backend == "popo" and workers > 1:
         click.echo("Note: with memory:// every worker has a store of its own; use --workers 1.")
     os.environ["TRACKER_DATABASE_URL"] = settings.database_url
     url = url_for_bind(bind)
 
     def when_ready(_arbiter: object) -> None:
-        where = f"Open {url} (health: {url}healthz)." if url else f"Listening on {bind}."
-        click.echo(f"Serving the tracker on {redacted(settings.database_url)}. {where}")
+        click.echo(f"Serving the tracker on {redacted(settings.database_url)} at {url or bind}")
+        if url:
+            click.echo(f"  health:   {url}healthz")
+            click.echo(f"  JSON API: {url}api/v1 (described at {url}api/v1/openapi.json)")
         click.echo("Press Ctrl+C to stop.")
 
     options = {"bind": bind, "workers": workers, "accesslog": "-", "when_ready": when_ready}
@@ -99,8 +104,6 @@ def serve(settings: Settings, bind: str, workers: int) -> None:
 
 def _check_store(settings: Settings) -> None:
     """Open the store once before forking, so a wrong URL fails here with a clear message."""
-    app = open_application(settings)
-    with storage_errors(settings):
+    with open_application(settings) as app:
         if not app.recorder.max_notification_id():
             click.echo("The store is empty: run `tracker demo` to load a year of examples.")
-        app.close()
