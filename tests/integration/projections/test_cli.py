@@ -1,0 +1,126 @@
+"""`tracker project` and `tracker projections status|rebuild`, as an operator runs them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from timeline_story import ADA, write_year
+
+from projections.runner import ViewRunner
+from projections.store import ViewDatabase
+from projections.timeline import TimelineProjection
+from tracker.application import TrackerApplication, build_application
+from tracker.cli import main
+from tracker.clock import ManualClock
+from tracker.settings import Settings, storage_env
+
+
+@pytest.fixture
+def app(database_url: str, clock: ManualClock) -> Iterator[TrackerApplication]:
+    application = build_application(Settings(database_url=database_url), clock=clock)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def views(database_url: str) -> Iterator[ViewDatabase]:
+    database = ViewDatabase(storage_env(database_url))
+    yield database
+    database.close()
+
+
+def tracker(database_url: str, *args: str) -> str:
+    result = CliRunner().invoke(main, ["--database-url", database_url, *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def fresh_digest(views: ViewDatabase, app: TrackerApplication) -> str:
+    runner = ViewRunner(TimelineProjection(view=views.store("timeline_check")), app)
+    runner.catch_up()
+    return runner.store.digest()
+
+
+def test_status_shows_position_head_and_lag(
+    database_url: str, app: TrackerApplication, clock: ManualClock
+) -> None:
+    year = write_year(app, clock)
+    before = tracker(database_url, "projections", "status")
+    assert f"timeline │ 0        │ {year.last_position}" in before
+    tracker(database_url, "projections", "rebuild")
+    after = tracker(database_url, "projections", "status")
+    assert f"│ {year.last_position} " in after
+    assert "│ 0   │" in after  # no lag
+
+
+def test_rebuild_from_zero_gives_the_same_view(
+    database_url: str, app: TrackerApplication, clock: ManualClock, views: ViewDatabase
+) -> None:
+    write_year(app, clock)
+    store = views.store("timeline")
+    assert "timeline: " in tracker(database_url, "projections", "rebuild", "timeline")
+    first = store.digest()
+    assert first == fresh_digest(views, app)
+    tracker(database_url, "projections", "rebuild", "timeline")
+    assert store.digest() == first
+
+
+def test_rebuild_refuses_an_unknown_view(database_url: str) -> None:
+    result = CliRunner().invoke(
+        main, ["--database-url", database_url, "projections", "rebuild", "gossip"]
+    )
+    assert result.exit_code == 2
+    assert "timeline" in result.output
+
+
+@pytest.mark.slow
+def test_a_killed_projector_resumes_with_nothing_lost_or_repeated(
+    database_url: str,
+    app: TrackerApplication,
+    clock: ManualClock,
+    views: ViewDatabase,
+    tmp_path: Path,
+) -> None:
+    write_year(app, clock)
+    for n in range(300):
+        clock.advance(hours=1)
+        app.reflect(ADA, text=f"Day {n}", private=n % 3 == 0, actor_id=ADA)
+        app.edit_plan_section(
+            ADA, section="vision_statement", fields={"statement": "word " * (n % 7 + 1)},
+            reason=None, actor_id=ADA,
+        )  # fmt: skip
+    head = app.recorder.max_notification_id() or 0
+    store = views.store("timeline")
+    command = [sys.executable, "-m", "tracker.cli", "--database-url", database_url, "project"]
+    process = subprocess.Popen(
+        [*command, "--page-size", "5"],
+        cwd=tmp_path,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while (store.max_tracking_id(app.name) or 0) == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    killed_at = store.max_tracking_id(app.name) or 0
+    assert 0 < killed_at < head, "the projector was not stopped mid-stream"
+    # Restart: the next projector takes the lock the dead one held and resumes.
+    restarted = ViewRunner(TimelineProjection(view=store), app)
+    lock = store.try_lock()
+    assert lock is not None
+    lock.release()
+    assert restarted.catch_up() == head - killed_at
+    assert store.digest() == fresh_digest(views, app)
