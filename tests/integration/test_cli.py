@@ -98,6 +98,13 @@ def test_a_bad_database_url_is_one_clear_line(command: str, url: str, message: s
     assert "Traceback" not in output
 
 
+def test_a_password_in_the_database_url_is_never_printed() -> None:
+    code, output = run("--database-url", "mysql://ana:s3cret@db.example/tracker", "demo")
+    assert code == 1
+    assert "mysql://ana:***@db.example/tracker" in output
+    assert "s3cret" not in output
+
+
 def test_a_database_file_that_cannot_be_created_is_explained(tmp_path: Path) -> None:
     (tmp_path / "not-a-folder").write_text("")
     url = f"sqlite:///{tmp_path}/not-a-folder/tracker.sqlite"
