@@ -1,0 +1,201 @@
+"""Goal revision history: every revision with a field-by-field diff, blame per field, and
+milestone drift (how often each milestone moved, how many days it slipped).
+
+Pure part: `history_step(doc, record)` folds one Goal.* record into the goal's document and
+returns the history entry it adds (or None). The projection stores the document under
+"goal:<id>" and appends the entries to the partition "goal:<id>" (kind "revision").
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from typing import Any
+
+from projections.plan_state import new_goal
+from projections.records import EventRecord
+
+GoalDoc = dict[str, Any]
+Entry = dict[str, Any]
+
+# Texts longer than this many words get a word-level diff as well as before and after.
+LONG_TEXT_WORDS = 6
+STATUS_EVENTS = {
+    "Activated": "active",
+    "Reopened": "active",
+    "Achieved": "achieved",
+    "Abandoned": "abandoned",
+    "Deferred": "deferred",
+}
+MILESTONE_EVENTS = (
+    "MilestoneAdded",
+    "MilestoneRescheduled",
+    "MilestoneCompleted",
+    "MilestoneDropped",
+)
+
+
+def word_diff(old: str, new: str) -> list[dict[str, str]]:
+    """Word-level changes from old to new text: runs of equal, deleted and inserted words."""
+    before, after = old.split(), new.split()
+    ops: list[dict[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("equal", "delete", "replace") and i2 > i1:
+            ops.append(
+                {"op": "equal" if tag == "equal" else "delete", "text": " ".join(before[i1:i2])}
+            )
+        if tag in ("insert", "replace") and j2 > j1:
+            ops.append({"op": "insert", "text": " ".join(after[j1:j2])})
+    return ops
+
+
+def field_change(old: Any, new: Any) -> dict[str, Any]:
+    """One field's change: before and after, plus a word diff when either is long text."""
+    change: dict[str, Any] = {"from": old, "to": new}
+    texts = [v for v in (old, new) if isinstance(v, str)]
+    if texts and max(len(t.split()) for t in texts) > LONG_TEXT_WORDS:
+        change["words"] = word_diff(
+            old if isinstance(old, str) else "", new if isinstance(new, str) else ""
+        )
+    return change
+
+
+def credit(record: EventRecord) -> dict[str, Any]:
+    """Who did it, when, why, and which proposal (and proposer) it came from, if any."""
+    return {
+        "position": record.position,
+        "version": record.version,
+        "at": record.at.isoformat(),
+        "actor_id": record.actor_id,
+        "reason": record.data.get("reason"),
+        "proposal_id": record.data.get("proposal_id"),
+        "proposed_by": record.data.get("proposed_by"),
+    }
+
+
+def history_step(doc: GoalDoc | None, record: EventRecord) -> tuple[GoalDoc | None, Entry | None]:
+    """Fold one Goal.* record; returns the new document and the history entry it adds."""
+    if record.type == "Goal.Drafted":
+        return _drafted(record)
+    if doc is None:
+        return None, None
+    if record.name == "Revised":
+        return doc, _revised(doc, record)
+    if record.name in STATUS_EVENTS:
+        return doc, _status_changed(doc, record, STATUS_EVENTS[record.name])
+    if record.name in MILESTONE_EVENTS:
+        return doc, _milestone_event(doc, record)
+    return doc, None
+
+
+def _entry(record: EventRecord, event: str, changes: dict[str, Any]) -> Entry:
+    return {"event": event, **credit(record), "changes": changes}
+
+
+def _drafted(record: EventRecord) -> tuple[GoalDoc, Entry]:
+    goal = new_goal(record)
+    given = record.data["fields"]
+    doc: GoalDoc = {
+        "goal_id": record.stream_id,
+        "mentee_id": record.data["mentee_id"],
+        "kind": goal["kind"],
+        "status": goal["status"],
+        "fields": goal["fields"],
+        "blame": {name: {"value": given[name], **credit(record)} for name in given},
+        "milestones": {},
+    }
+    doc["blame"]["status"] = {"value": goal["status"], **credit(record)}
+    changes = {name: field_change(None, value) for name, value in given.items()}
+    return doc, _entry(record, "drafted", changes)
+
+
+def _revised(doc: GoalDoc, record: EventRecord) -> Entry:
+    changes = {}
+    for name, value in record.data["changes"].items():
+        changes[name] = field_change(doc["fields"].get(name), value)
+        doc["fields"][name] = value
+        doc["blame"][name] = {"value": value, **credit(record)}
+    return _entry(record, "revised", changes)
+
+
+def _status_changed(doc: GoalDoc, record: EventRecord, status: str) -> Entry:
+    change = {"status": {"from": doc["status"], "to": status}}
+    doc["status"] = status
+    doc["blame"]["status"] = {"value": status, **credit(record)}
+    entry = _entry(record, record.name.lower(), change)
+    if "evidence" in record.data:
+        entry["evidence"] = record.data["evidence"]
+    return entry
+
+
+def _milestone_event(doc: GoalDoc, record: EventRecord) -> Entry:
+    milestone_id = record.data["milestone_id"]
+    if record.name == "MilestoneAdded":
+        doc["milestones"][milestone_id] = {
+            "title": record.data["title"],
+            "original_due": record.data["due"],
+            "due": record.data["due"],
+            "status": "planned",
+            "moves": [],
+        }
+        changes = {"due": {"from": None, "to": record.data["due"]}}
+    else:
+        changes = _milestone_moved_or_closed(doc["milestones"][milestone_id], record)
+    event = "milestone_" + record.name.removeprefix("Milestone").lower()
+    title = doc["milestones"][milestone_id]["title"]
+    return {**_entry(record, event, changes), "milestone_id": milestone_id, "milestone": title}
+
+
+def _milestone_moved_or_closed(milestone: dict[str, Any], record: EventRecord) -> dict[str, Any]:
+    if record.name == "MilestoneRescheduled":
+        old, new = milestone["due"], record.data["due"]
+        days = (date.fromisoformat(new) - date.fromisoformat(old)).days
+        milestone["moves"].append({"from": old, "to": new, "days": days, **credit(record)})
+        milestone["due"] = new
+        return {"due": {"from": old, "to": new, "days": days}}
+    status = "completed" if record.name == "MilestoneCompleted" else "dropped"
+    change = {"status": {"from": milestone["status"], "to": status}}
+    milestone["status"] = status
+    return change
+
+
+def blame(doc: GoalDoc) -> dict[str, Any]:
+    """For every field of the goal: its value and who last set it, when, why, via which proposal.
+
+    A field nobody has written yet shows its value with every credit empty (None).
+    """
+    fields = {**doc["fields"], "status": doc["status"]}
+    unset = dict.fromkeys(
+        ("position", "version", "at", "actor_id", "reason", "proposal_id", "proposed_by")
+    )
+    return {
+        name: doc["blame"].get(name) or {"value": value, **unset} for name, value in fields.items()
+    }
+
+
+def drift(doc: GoalDoc) -> dict[str, Any]:
+    """How often each milestone moved and by how many days, with the moves themselves."""
+    milestones = []
+    for milestone_id, m in doc["milestones"].items():
+        days = [move["days"] for move in m["moves"]]
+        milestones.append(
+            {
+                "id": milestone_id,
+                "title": m["title"],
+                "status": m["status"],
+                "original_due": m["original_due"],
+                "due": m["due"],
+                "moves": len(days),
+                "days_slipped": sum(d for d in days if d > 0),
+                "days_pulled_in": -sum(d for d in days if d < 0),
+                "net_days": sum(days),
+                "history": m["moves"],
+            }
+        )
+    return {
+        "goal_id": doc["goal_id"],
+        "milestones": milestones,
+        "total_moves": sum(m["moves"] for m in milestones),
+        "total_days_slipped": sum(m["days_slipped"] for m in milestones),
+    }
