@@ -2,7 +2,7 @@
 
 Part of the "timeline" view. Per mentee the projection keeps the current growth state
 ("growth:<mentee>") and, for each week and month in which it changed, a bucket document
-("growth:<mentee>:week:2025-01-06", "growth:<mentee>:month:2025-01") holding the summary at
+("growth:<mentee>:week:2025-01-06", "growth:<mentee>:month:2025-01-01") holding the summary at
 the end of that period and the running counts at its start. `growth_for` reads the buckets
 and fills the quiet periods in between with the last known figures.
 
@@ -117,6 +117,11 @@ def next_period(start: date, period: str) -> date:
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def growth_key(mentee_id: str) -> str:
+    """Key of a mentee's current growth state (written from her Plan.Started on)."""
+    return f"growth:{mentee_id}"
+
+
 def bucket_prefix(mentee_id: str, period: str) -> str:
     """Key prefix of a mentee's buckets for one period length."""
     return f"growth:{mentee_id}:{period}:"
@@ -126,7 +131,7 @@ def update_growth(tx: ViewTx, mentee_id: str, record: EventRecord) -> None:
     """Fold one event into the mentee's growth state and this week's and month's buckets."""
     if record.type not in GROWTH_EVENTS:
         return
-    key = f"growth:{mentee_id}"
+    key = growth_key(mentee_id)
     state = tx.get(key) or empty_growth()
     before = summary(state)
     state = grow(state, record)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from projections.growth import update_growth
+from projections.growth import growth_key, update_growth
 from projections.records import EventRecord
 from projections.store import Doc, Entry, ViewProjection, ViewStore, ViewTx
 
@@ -214,6 +214,11 @@ class TimelineProjection(ViewProjection):
             partition = shared_partition(mentee_id)
         tx.append(partition, record.position, record.at, kind, doc)
         update_growth(tx, mentee_id, record)
+
+
+def has_timeline(store: ViewStore, mentee_id: str) -> bool:
+    """Whether the mentee has started a plan (the view saw her Plan.Started)."""
+    return store.get(growth_key(mentee_id)) is not None
 
 
 def _as_item(entry: Entry, private: bool) -> Doc:

@@ -1,0 +1,99 @@
+"""GET /api/v1/plans/<mentee>/timeline and /growth: fresh, private where it must be, strict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import MENTEE, MENTOR, Api, make_app, tracker
+from flask import Flask
+
+from tracker.clock import ManualClock
+
+TIMELINE = f"/api/v1/plans/{MENTEE}/timeline"
+GROWTH = f"/api/v1/plans/{MENTEE}/growth"
+
+
+@pytest.fixture
+def app(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
+    app = make_app(sqlite_url, clock)
+    yield app
+    projections = app.extensions.get("projections")
+    if projections is not None:
+        projections.close()
+    tracker(app).close()
+
+
+def edit_vision(api: Api, statement: str, reason: str) -> None:
+    path = f"/api/v1/plans/{MENTEE}/sections/vision_statement"
+    api.ok("PATCH", path, {"fields": {"statement": statement}, "reason": reason})
+
+
+def types(answer: dict[str, Any]) -> list[str]:
+    return [entry["type"] for entry in answer["entries"]]
+
+
+def test_the_timeline_shows_a_write_at_once(api: Api, clock: ManualClock) -> None:
+    api.start_plan()
+    clock.advance(days=3)
+    edit_vision(api, "Lead with care", "first try")
+    goal_id = api.draft_goal()
+    answer = api.ok("GET", TIMELINE)
+    assert types(answer) == ["Plan.Started", "Plan.SectionEdited", "Goal.Drafted"]
+    edit = answer["entries"][1]
+    assert edit["what"] == "edited the section vision_statement"
+    assert (edit["actor_id"], edit["reason"]) == (MENTEE, "first try")
+    assert edit["at"].startswith("2025-01-09T09:00:00")
+    goals = api.ok("GET", f"{TIMELINE}?kind=goal")
+    assert [e["subject"]["id"] for e in goals["entries"]] == [goal_id]
+    first_days = api.ok("GET", f"{TIMELINE}?since=2025-01-06&until=2025-01-07")
+    assert types(first_days) == ["Plan.Started"]
+
+
+def test_private_reflections_only_reach_their_author(api: Api) -> None:
+    api.start_plan()
+    api.active_mentorship()
+    api.ok("POST", f"/api/v1/plans/{MENTEE}/reflections", {"text": "Scared", "private": True})
+    mine = api.ok("GET", f"{TIMELINE}?kind=reflection")
+    assert [e["private"] for e in mine["entries"]] == [True]
+    theirs = api.ok("GET", TIMELINE, actor=MENTOR)
+    assert "reflection" not in [e["kind"] for e in theirs["entries"]]
+    assert "Scared" not in str(theirs)
+
+
+def test_growth_per_month(api: Api, clock: ManualClock) -> None:
+    api.start_plan()
+    edit_vision(api, "Lead with care", "first try")
+    clock.advance(days=60)
+    edit_vision(api, "Lead a team of five with care", "clearer")
+    months = api.ok("GET", f"{GROWTH}?period=month")["points"]
+    assert [p["period_start"] for p in months] == ["2025-01-01", "2025-02-01", "2025-03-01"]
+    assert [p["section_words"]["vision_statement"] for p in months] == [3, 3, 7]
+    weeks = api.ok("GET", GROWTH)["points"]
+    assert weeks[0]["period_start"] == "2025-01-06"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        (f"{TIMELINE}?kind=gossip", "kind"),
+        (f"{TIMELINE}?since=yesterday", "since"),
+        (f"{TIMELINE}?since=2025-02-01&until=2025-01-01", "until"),
+        (f"{TIMELINE}?limit=0", "limit"),
+        (f"{GROWTH}?period=year", "period"),
+        (f"{GROWTH}?period=week&until=2999-01-01", "until"),
+    ],
+)
+def test_bad_queries_are_422_problems(api: Api, query: str, field: str) -> None:
+    api.start_plan()
+    response = api.get(query)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert field in response.get_json()["errors"]
+
+
+def test_unknown_plan_and_missing_actor(api: Api) -> None:
+    assert api.get("/api/v1/plans/nobody/timeline").status_code == 404
+    assert api.get("/api/v1/plans/nobody/growth").status_code == 404
+    assert api.get(TIMELINE, actor=None).status_code == 401

@@ -1,0 +1,133 @@
+"""Read models in the JSON API: a mentee's plan timeline and its growth series.
+
+Reads are fresh: each waits (at most `tracker.projecting.READ_TIMEOUT` seconds, catching up
+inline) until the view holds every event written before the request, so a client sees its
+own writes; past the timeout it gets a 503 problem with Retry-After. The views and, unless
+TRACKER_PROJECTOR=off, the background projector start with the first read.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from flask import current_app
+from flask_smorest import abort
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from webargs.fields import DelimitedList
+
+from projections.growth import PERIODS, growth_for
+from projections.timeline import KINDS, MAX_PAGE, VIEW, has_timeline, timeline_for
+from tracker.errors import NotFound
+from tracker.projecting import Projections, projector_mode
+from tracker.settings import Settings
+from tracker.web.actor import acting, acting_user
+from tracker.web.blueprint import ApiBlueprint
+from tracker.web.context import get_tracker
+
+EXTENSION = "projections"
+_opening = threading.Lock()
+
+read_models = ApiBlueprint(
+    "read_models", __name__, description="How a mentee's plan changed and grew over time."
+)
+
+
+class Moment(fields.Field):  # type: ignore[type-arg]
+    """A date (its midnight, UTC) or an ISO date-time (UTC when no offset is given)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        try:
+            if isinstance(value, str) and len(value) == 10:
+                return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError("Give a date (2025-03-01) or a date-time.") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class RangeQuery(Schema):
+    since = Moment(metadata={"description": "From this date or time on (included)."})
+    until = Moment(metadata={"description": "Before this date or time (excluded)."})
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "since" in data and "until" in data and data["since"] >= data["until"]:
+            raise ValidationError("Must be later than `since`.", field_name="until")
+
+
+class TimelineQuery(RangeQuery):
+    kind = DelimitedList(
+        fields.String(validate=validate.OneOf(KINDS)),
+        metadata={"description": f"Only these kinds, comma-separated: {', '.join(KINDS)}."},
+    )
+    after = fields.Integer(
+        validate=validate.Range(min=0, max=2**63 - 1),
+        metadata={"description": "Continue after this position (the last page's next_after)."},
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))
+
+
+class GrowthQuery(RangeQuery):
+    period = fields.String(load_default="week", validate=validate.OneOf(PERIODS))
+
+
+def get_projections() -> Projections:
+    """The read models of this web app, opened (and their projector started) on first use."""
+    extensions = current_app.extensions
+    with _opening:
+        if EXTENSION not in extensions:
+            settings = replace(
+                Settings.from_env(),
+                database_url=current_app.config["TRACKER_DATABASE_URL"],
+                extra_env=dict(current_app.config.get("TRACKER_EVENTSOURCING_ENV") or {}),
+            )
+            projections = Projections(get_tracker(), settings)
+            if projector_mode(settings) == "thread":
+                projections.start_projector()
+            extensions[EXTENSION] = projections
+    projections_: Projections = extensions[EXTENSION]
+    return projections_
+
+
+@read_models.get("/plans/<mentee_id>/timeline")
+@acting
+@read_models.arguments(TimelineQuery, location="query")
+@read_models.response(200)
+@read_models.alt_response(404, response="NOT_FOUND")
+def timeline(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
+    """Every change to the mentee's plan in order: what, which part, who, when and why.
+
+    Pages of `limit` entries; pass `next_after` back as `after` for the next page. Private
+    reflections and notes appear only to their author.
+    """
+    store = get_projections().fresh(VIEW)
+    if not has_timeline(store, mentee_id):
+        raise NotFound("plan", mentee_id)
+    return timeline_for(
+        store, mentee_id, viewer_id=acting_user(), kinds=query.get("kind"),
+        since=query.get("since"), until=query.get("until"), after=query.get("after"),
+        limit=query["limit"],
+    )  # fmt: skip
+
+
+@read_models.get("/plans/<mentee_id>/growth")
+@acting
+@read_models.arguments(GrowthQuery, location="query")
+@read_models.response(200)
+@read_models.alt_response(404, response="NOT_FOUND")
+def growth(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
+    """How the plan grew, one point per week or month: goals by status, milestones planned,
+    met and slipped, achievements, check-ins held, and each section's size in words."""
+    store = get_projections().fresh(VIEW)
+    if not has_timeline(store, mentee_id):
+        raise NotFound("plan", mentee_id)
+    try:
+        return growth_for(
+            store, mentee_id, query["period"], since=query.get("since"), until=query.get("until")
+        )
+    except ValueError as error:  # too many points for the range asked
+        abort(422, messages={"query": {"until": [str(error)]}})
+        raise  # abort raises; this line only tells mypy so
