@@ -14,6 +14,7 @@ from typing import Any
 
 from projections.plan_state import new_goal
 from projections.records import EventRecord
+from projections.store import ViewProjection, ViewStore, ViewTx
 
 GoalDoc = dict[str, Any]
 Entry = dict[str, Any]
@@ -198,4 +199,61 @@ def drift(doc: GoalDoc) -> dict[str, Any]:
         "milestones": milestones,
         "total_moves": sum(m["moves"] for m in milestones),
         "total_days_slipped": sum(m["days_slipped"] for m in milestones),
+    }
+
+
+# The view -----------------------------------------------------------------------------------
+REVISION = "revision"
+
+
+def goal_key(goal_id: str) -> str:
+    """The key of a goal's document, also the partition of its history entries."""
+    return f"goal:{goal_id}"
+
+
+class GoalHistoryProjection(ViewProjection):
+    """Keeps each goal's current fields with blame and milestone moves, and its revisions."""
+
+    name = "goal_history"
+
+    def process(self, record: EventRecord, tx: ViewTx) -> None:
+        """Fold a Goal.* record; append the revision it makes, if any."""
+        if record.aggregate != "Goal":
+            return
+        key = goal_key(record.stream_id)
+        doc, entry = history_step(tx.get(key), record)
+        if doc is not None:
+            tx.put(key, doc)
+        if entry is not None:
+            tx.append(key, record.position, record.at, REVISION, entry)
+
+
+def goal_history_for(store: ViewStore, goal_id: str) -> dict[str, Any] | None:
+    """Every revision of the goal, oldest first, each with its field-by-field diff."""
+    doc = store.get(goal_key(goal_id))
+    if doc is None:
+        return None
+    revisions = [e.doc for e in store.entries(goal_key(goal_id), kinds=[REVISION])]
+    return {**_summary(doc), "revisions": revisions}
+
+
+def goal_blame_for(store: ViewStore, goal_id: str) -> dict[str, Any] | None:
+    """Per field of the goal: its value and who last set it, when, why, via which proposal."""
+    doc = store.get(goal_key(goal_id))
+    return None if doc is None else {**_summary(doc), "fields": blame(doc)}
+
+
+def milestone_drift_for(store: ViewStore, goal_id: str) -> dict[str, Any] | None:
+    """How often each milestone of the goal moved and how many days it slipped."""
+    doc = store.get(goal_key(goal_id))
+    return None if doc is None else {**_summary(doc), **drift(doc)}
+
+
+def _summary(doc: GoalDoc) -> dict[str, Any]:
+    return {
+        "goal_id": doc["goal_id"],
+        "mentee_id": doc["mentee_id"],
+        "kind": doc["kind"],
+        "title": doc["fields"].get("title"),
+        "status": doc["status"],
     }

@@ -1,0 +1,167 @@
+"""Goal revision history, blame per field and milestone drift, from real domain events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from plan_story import SMARTY_READY, Story, project
+
+from domain import Goal
+from projections.goal_history import (
+    GoalHistoryProjection,
+    field_change,
+    goal_blame_for,
+    goal_history_for,
+    milestone_drift_for,
+    word_diff,
+)
+from projections.store import MemoryViewStore
+
+
+@pytest.fixture
+def story() -> Story:
+    story = Story()
+    story.plan("ana")
+    return story
+
+
+def viewed(story: Story) -> MemoryViewStore:
+    view = GoalHistoryProjection(MemoryViewStore("goal_history"))
+    project(view, story.records)
+    assert isinstance(view.view, MemoryViewStore)
+    return view.view
+
+
+def test_a_target_date_changed_by_an_accepted_proposal_credits_mentee_and_mentor(
+    story: Story,
+) -> None:
+    goal = story.goal("ana", "Become a data engineer", **SMARTY_READY)
+    proposal = story.propose(goal, "maria", {"target_date": date(2025, 9, 30)}, "Too tight")
+    story.accept(proposal, goal, reason="Maria is right, the course ends in August")
+    store = viewed(story)
+
+    blame = goal_blame_for(store, str(goal.id))
+
+    assert blame is not None
+    target = blame["fields"]["target_date"]
+    assert target["value"] == "2025-09-30"
+    assert target["actor_id"] == "ana"
+    assert target["proposed_by"] == "maria"
+    assert target["proposal_id"] == str(proposal.id)
+    assert target["reason"] == "Maria is right, the course ends in August"
+    assert target["at"] == story.now.isoformat()
+    assert blame["fields"]["title"]["reason"] is None  # set when drafted, no reason needed
+    assert blame["fields"]["yours"]["actor_id"] is None  # never written
+
+
+def test_each_revision_lists_the_fields_it_changed_with_before_and_after(story: Story) -> None:
+    goal = story.goal("ana", "Learn Spark")
+    goal.revise(
+        changes={"title": "Master Spark", "stretch": True},
+        reason="bolder",
+        actor_id="ana",
+        at=story.later(),
+    )
+    story.save(goal)
+
+    history = goal_history_for(viewed(story), str(goal.id))
+
+    assert history is not None
+    drafted, revised = history["revisions"]
+    assert drafted["event"] == "drafted"
+    assert drafted["changes"] == {"title": {"from": None, "to": "Learn Spark"}}
+    assert revised["event"] == "revised"
+    assert revised["reason"] == "bolder"
+    assert revised["actor_id"] == "ana"
+    assert revised["changes"] == {
+        "title": {"from": "Learn Spark", "to": "Master Spark"},
+        "stretch": {"from": False, "to": True},
+    }
+
+
+def test_long_text_gets_a_word_level_diff(story: Story) -> None:
+    old = "Lead the migration of two batch pipelines to streaming by June"
+    new = "Lead the migration of three batch pipelines to streaming by September"
+    goal = story.goal("ana", "Streaming", specific=old)
+    goal.revise(changes={"specific": new}, reason="bigger scope", actor_id="ana", at=story.later())
+    story.save(goal)
+
+    history = goal_history_for(viewed(story), str(goal.id))
+
+    assert history is not None
+    words = history["revisions"][-1]["changes"]["specific"]["words"]
+    assert words == [
+        {"op": "equal", "text": "Lead the migration of"},
+        {"op": "delete", "text": "two"},
+        {"op": "insert", "text": "three"},
+        {"op": "equal", "text": "batch pipelines to streaming by"},
+        {"op": "delete", "text": "June"},
+        {"op": "insert", "text": "September"},
+    ]
+
+
+def test_short_values_have_no_word_diff() -> None:
+    assert "words" not in field_change("Learn Spark", "Master Spark")
+    assert "words" not in field_change(None, True)
+
+
+def test_word_diff_of_new_text_is_one_insertion() -> None:
+    assert word_diff("", "a b c") == [{"op": "insert", "text": "a b c"}]
+
+
+def test_status_changes_are_revisions_with_their_reason(story: Story) -> None:
+    goal = story.goal("ana", "Lead a pipeline", **SMARTY_READY)
+    goal.activate(actor_id="ana", at=story.later())
+    goal.defer(reason="new baby", actor_id="ana", at=story.later())
+    story.save(goal)
+    store = viewed(story)
+
+    history = goal_history_for(store, str(goal.id))
+    blame = goal_blame_for(store, str(goal.id))
+
+    assert history is not None
+    assert blame is not None
+    assert [r["event"] for r in history["revisions"]] == ["drafted", "activated", "deferred"]
+    assert history["revisions"][-1]["changes"] == {"status": {"from": "active", "to": "deferred"}}
+    assert blame["fields"]["status"]["value"] == "deferred"
+    assert blame["fields"]["status"]["reason"] == "new baby"
+
+
+def test_milestone_drift_counts_moves_and_days_slipped(story: Story) -> None:
+    goal: Goal = story.goal("ana", "Lead a pipeline", **SMARTY_READY)
+    moved = goal.add_milestone(
+        title="SQL course", due=date(2025, 3, 1), skills=["sql"], actor_id="ana", at=story.later()
+    )
+    steady = goal.add_milestone(
+        title="Spark course", due=date(2025, 5, 1), skills=[], actor_id="ana", at=story.later()
+    )
+    for due in (date(2025, 3, 11), date(2025, 3, 8), date(2025, 4, 1)):
+        goal.reschedule_milestone(
+            milestone_id=moved, due=due, reason="busy", actor_id="ana", at=story.later()
+        )
+    goal.complete_milestone(milestone_id=steady, actor_id="ana", at=story.later())
+    story.save(goal)
+
+    drift = milestone_drift_for(viewed(story), str(goal.id))
+
+    assert drift is not None
+    first, second = drift["milestones"]
+    assert first["id"] == moved
+    assert (first["moves"], first["days_slipped"], first["days_pulled_in"]) == (3, 34, 3)
+    assert (first["original_due"], first["due"], first["net_days"]) == (
+        "2025-03-01",
+        "2025-04-01",
+        31,
+    )
+    assert [m["reason"] for m in first["history"]] == ["busy"] * 3
+    assert (second["moves"], second["status"]) == (0, "completed")
+    assert (drift["total_moves"], drift["total_days_slipped"]) == (3, 34)
+
+
+def test_an_unknown_goal_has_no_history(story: Story) -> None:
+    store = viewed(story)
+
+    assert goal_history_for(store, "nope") is None
+    assert goal_blame_for(store, "nope") is None
+    assert milestone_drift_for(store, "nope") is None
