@@ -6,10 +6,16 @@ Add a read model with one line in `PROJECTIONS`; its `name` is the view's name (
 
 from __future__ import annotations
 
+from projections.goal_history import GoalHistoryProjection
+from projections.plan_as_of import PlanAsOfProjection
 from projections.store import ViewDatabase, ViewProjection
 from projections.timeline import TimelineProjection
 
-PROJECTIONS: tuple[type[ViewProjection], ...] = (TimelineProjection,)
+PROJECTIONS: tuple[type[ViewProjection], ...] = (
+    TimelineProjection,
+    PlanAsOfProjection,
+    GoalHistoryProjection,
+)
 
 
 def view_names() -> list[str]:
