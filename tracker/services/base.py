@@ -68,6 +68,9 @@ class UseCases(Application[UUID]):
             raise NotFound(what, ident) from None
         if not isinstance(aggregate, cls):
             raise NotFound(what, ident)
+        if version is not None and aggregate.version != version:
+            # The repository answers a version beyond the last with the last one.
+            raise NotFound(f"version {version} of the {what}", ident)
         return aggregate
 
     # Writing ------------------------------------------------------------------------------
