@@ -1,0 +1,44 @@
+"""The Flask application factory (flaskr style): settings, the tracker service, the web."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from flask import Flask
+
+from tracker.application import build_application
+from tracker.clock import system_clock
+from tracker.settings import Settings
+from tracker.web import init_web
+from tracker.web.context import init_tracker
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the web app over the configured event store.
+
+    Config keys (defaults from the TRACKER_* environment, see `tracker.settings`):
+    - ``TRACKER_DATABASE_URL``: sqlite:///path, postgresql://..., or memory://;
+    - ``TRACKER_CLOCK``: a callable returning an aware datetime (default: the system clock);
+    - ``TRACKER_EVENTSOURCING_ENV``: extra eventsourcing settings, e.g. a lock timeout;
+    - ``MAX_CONTENT_LENGTH``: the largest request body in bytes (413 beyond it);
+    plus any Flask or flask-smorest setting.
+    """
+    settings = Settings.from_env()
+    app = Flask(__name__)
+    app.config.from_mapping(
+        TRACKER_DATABASE_URL=settings.database_url,
+        TRACKER_CLOCK=system_clock,
+        TRACKER_EVENTSOURCING_ENV={},
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+    )
+    app.config.from_mapping(config or {})
+    settings = replace(
+        settings,
+        database_url=app.config["TRACKER_DATABASE_URL"],
+        extra_env=dict(app.config["TRACKER_EVENTSOURCING_ENV"]),
+    )
+    init_tracker(app, build_application(settings, clock=app.config["TRACKER_CLOCK"]))
+    init_web(app)
+    return app

@@ -1,0 +1,26 @@
+"""The JSON API's blueprints, one per area of the domain, all under /api/v1."""
+
+from __future__ import annotations
+
+from tracker.web.api.check_ins import check_ins
+from tracker.web.api.goals import goals
+from tracker.web.api.mentorships import mentorships
+from tracker.web.api.milestones import milestones
+from tracker.web.api.options import options
+from tracker.web.api.plans import plans
+from tracker.web.api.proposals import proposals
+from tracker.web.api.support_network import support_network
+from tracker.web.blueprint import ApiBlueprint
+from tracker.web.read_models import read_models
+
+API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
+    mentorships,
+    plans,
+    options,
+    support_network,
+    goals,
+    milestones,
+    proposals,
+    check_ins,
+    read_models,
+)

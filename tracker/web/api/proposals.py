@@ -1,0 +1,94 @@
+"""Proposals: the mentor does not dictate. He proposes a goal revision or a section edit;
+only the mentee accepts it (applying it, crediting both) or declines it."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import url_for
+
+from tracker.web.actor import acting, acting_user
+from tracker.web.api.plans import SECTION_PATH
+from tracker.web.blueprint import ApiBlueprint
+from tracker.web.context import get_tracker, write_context
+from tracker.web.schemas.common import OptionalReasonSchema, ReasonSchema, ReceiptSchema
+from tracker.web.schemas.proposals import (
+    GoalProposalSchema,
+    ProposalSchema,
+    SectionProposalSchema,
+)
+from tracker.web.versions import Rendered, created, versioned, with_etag, written
+
+proposals = ApiBlueprint("proposals", __name__, description="Changes proposed to the mentee.")
+
+PROPOSAL_PATH = "/proposals/<uuid:proposal_id>"
+
+
+def _created(receipt: Any) -> Rendered:
+    return created(receipt, url_for("proposals.get_proposal", proposal_id=receipt.id))
+
+
+@proposals.post("/goals/<uuid:goal_id>/proposals")
+@acting
+@proposals.arguments(GoalProposalSchema)
+@proposals.response(201, ReceiptSchema)
+def propose_goal_revision(body: dict[str, Any], goal_id: UUID) -> Rendered:
+    """Propose new values for a goal's fields, with a rationale."""
+    return _created(
+        get_tracker().propose_goal_revision(str(goal_id), **body, actor_id=acting_user())
+    )
+
+
+@proposals.post(f"{SECTION_PATH}/proposals")
+@acting
+@proposals.arguments(SectionProposalSchema)
+@proposals.response(201, ReceiptSchema)
+def propose_section_edit(body: dict[str, Any], mentee_id: str, section: str) -> Rendered:
+    """Propose new text for a section of the mentee's plan, with a rationale."""
+    tracker = get_tracker()
+    receipt = tracker.propose_section_edit(
+        mentee_id, section=section, **body, actor_id=acting_user()
+    )
+    return _created(receipt)
+
+
+@proposals.get(PROPOSAL_PATH)
+@proposals.response(200, ProposalSchema)
+@proposals.alt_response(404, response="NOT_FOUND")
+def get_proposal(proposal_id: UUID) -> Rendered:
+    """Read a proposal: what it changes, why, and what the mentee decided."""
+    return with_etag(get_tracker().get_proposal(str(proposal_id)))
+
+
+@proposals.post(f"{PROPOSAL_PATH}/accept")
+@acting
+@versioned
+@proposals.arguments(OptionalReasonSchema, required=False)
+@proposals.response(200, ReceiptSchema)
+def accept_proposal(body: dict[str, Any], proposal_id: UUID) -> Rendered:
+    """The mentee accepts: the change is applied in her name, crediting the proposer."""
+    tracker = get_tracker()
+    return written(tracker.accept_proposal(str(proposal_id), **body, **write_context()))
+
+
+@proposals.post(f"{PROPOSAL_PATH}/decline")
+@acting
+@versioned
+@proposals.arguments(ReasonSchema)
+@proposals.response(200, ReceiptSchema)
+def decline_proposal(body: dict[str, Any], proposal_id: UUID) -> Rendered:
+    """The mentee declines, saying why."""
+    tracker = get_tracker()
+    return written(tracker.decline_proposal(str(proposal_id), **body, **write_context()))
+
+
+@proposals.post(f"{PROPOSAL_PATH}/withdraw")
+@acting
+@versioned
+@proposals.arguments(OptionalReasonSchema, required=False)
+@proposals.response(200, ReceiptSchema)
+def withdraw_proposal(body: dict[str, Any], proposal_id: UUID) -> Rendered:
+    """The proposer takes a pending proposal back."""
+    tracker = get_tracker()
+    return written(tracker.withdraw_proposal(str(proposal_id), **body, **write_context()))
