@@ -1,0 +1,123 @@
+"""Fixtures for the JSON API: the app on a fresh SQLite file with a hand-moved clock.
+
+`api` wraps the test client with the X-Actor-Id header and JSON bodies, so that tests
+read as the journeys they check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tracker.app import create_app
+from tracker.application import TrackerApplication
+from tracker.clock import ManualClock
+
+MENTEE = "ada"
+MENTOR = "grace"
+SMARTY_GOAL = {
+    "kind": "smarty",
+    "title": "Lead a platform team",
+    "specific": "Lead the payments platform team of five",
+    "measurable": "Team ships its quarterly roadmap",
+    "target_date": "2025-12-31",
+}
+
+
+def make_app(database_url: str, clock: ManualClock, **config: Any) -> Flask:
+    return create_app(
+        {"TESTING": True, "TRACKER_DATABASE_URL": database_url, "TRACKER_CLOCK": clock, **config}
+    )
+
+
+@pytest.fixture
+def app(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
+    app = make_app(sqlite_url, clock)
+    yield app
+    tracker(app).close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def tracker(app: Flask) -> TrackerApplication:
+    application: TrackerApplication = app.extensions["tracker"]
+    return application
+
+
+class Api:
+    """The test client speaking for one user at a time (the mentee unless told otherwise)."""
+
+    mentee = MENTEE
+    mentor = MENTOR
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        actor: str | None = MENTEE,
+        version: int | None = None,
+        **headers: str,
+    ) -> TestResponse:
+        if actor is not None:
+            headers["X-Actor-Id"] = actor
+        if version is not None:
+            headers["If-Match"] = f'"{version}"'
+        return self.client.open(path, method=method, json=body, headers=headers)
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> TestResponse:
+        return self.call("POST", path, body, **kwargs)
+
+    def ok(self, method: str, path: str, body: Any = None, **kwargs: Any) -> dict[str, Any]:
+        """Call and insist on success; the JSON answer."""
+        response = self.call(method, path, body, **kwargs)
+        assert response.status_code in (200, 201), response.get_json()
+        data: dict[str, Any] = response.get_json()
+        return data
+
+    # A few steps many tests start from.
+    def start_plan(self, mentee: str = MENTEE) -> None:
+        self.ok("POST", "/api/v1/plans", {"mentee_id": mentee}, actor=mentee)
+
+    def draft_goal(self, fields: dict[str, Any] | None = None) -> str:
+        goal = self.ok("POST", f"/api/v1/plans/{MENTEE}/goals", fields or SMARTY_GOAL)
+        return str(goal["id"])
+
+    def active_mentorship(self) -> str:
+        invitation = {
+            "mentee_id": MENTEE,
+            "mentor_id": MENTOR,
+            "help_wanted": "Moving from engineering into management",
+            "duration": "a year",
+            "frequency": "monthly",
+        }
+        mentorship_id = str(self.ok("POST", "/api/v1/mentorships", invitation)["id"])
+        agreement = {"cadence_days": 30, "meeting_minutes": 60, "guidance": "career"}
+        self.ok("POST", f"/api/v1/mentorships/{mentorship_id}/accept", agreement, actor=MENTOR)
+        return mentorship_id
+
+
+@pytest.fixture
+def api(client: FlaskClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+def smarty_goal() -> dict[str, Any]:
+    """A SMARTY goal ready to become active."""
+    return dict(SMARTY_GOAL)
