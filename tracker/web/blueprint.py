@@ -8,7 +8,9 @@ from typing import Any, Protocol, TypeVar, cast
 from flask_smorest import Blueprint
 
 from tracker.web.parsing import JsonBodyParser
+from tracker.web.schemas.common import ReceiptSchema, RecordSchema
 
+LOCATION_HEADER = {"description": "Where to read what was created.", "schema": {"type": "string"}}
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -46,7 +48,18 @@ class ApiBlueprint(Blueprint):  # type: ignore[misc]
         return cast(Decorator, super().arguments(schema, **options))
 
     def response(self, status: int, schema: Any = None, **options: Any) -> Decorator:
-        """Render what the view returns with a schema, under a success status."""
+        """Render what the view returns with a schema, under a success status.
+
+        Records and receipts of writes carry their version as ETag, and a create the
+        Location to read it: the OpenAPI document says so here, from the schema.
+        """
+        headers: dict[str, Any] = {}
+        schema_class = schema if isinstance(schema, type) else type(schema)
+        if issubclass(schema_class, RecordSchema | ReceiptSchema):
+            headers["ETag"] = "ETAG"  # flask-smorest's header component
+        if status == 201:
+            headers["Location"] = LOCATION_HEADER
+        options.setdefault("headers", headers or None)
         return cast(Decorator, super().response(status, schema, **options))
 
     def alt_response(self, status: int, **options: Any) -> Decorator:
