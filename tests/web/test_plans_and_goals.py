@@ -131,3 +131,36 @@ def test_lifecycle_steps_follow_the_rules(api: Any) -> None:
     assert revised.status_code == 422
     assert "reopened" in revised.get_json()["detail"]
     assert api.ok("GET", goal)["status"] == "achieved"
+
+
+def test_a_private_reflection_is_for_the_mentee_only(api: Any) -> None:
+    api.start_plan()
+    reflections = f"/api/v1/plans/{MENTEE}/reflections"
+    api.ok("POST", reflections, {"text": "Afraid of managing friends", "private": True})
+    api.ok("POST", reflections, {"text": "Enjoyed the offsite", "private": False})
+
+    mine = api.ok("GET", f"/api/v1/plans/{MENTEE}")["reflections"]
+    theirs = api.ok("GET", f"/api/v1/plans/{MENTEE}", actor=MENTOR)["reflections"]
+
+    assert len(mine) == 2
+    assert [r["text"] for r in theirs] == ["Enjoyed the offsite"]
+    assert api.get(f"/api/v1/plans/{MENTEE}", actor=None).status_code == 401
+
+
+def test_options_are_researched_and_narrowed_and_supporters_added(api: Any) -> None:
+    api.start_plan()
+    plan = f"/api/v1/plans/{MENTEE}"
+    option = api.ok("POST", f"{plan}/options", {"title": "Engineering manager"})["item_id"]
+    other = api.ok("POST", f"{plan}/options", {"title": "Staff engineer"})["item_id"]
+    api.ok("POST", f"{plan}/options/{option}/research", {"facts": "Two openings", "sources": "HR"})
+    api.ok("POST", f"{plan}/options/{option}/shortlist")
+    api.ok("POST", f"{plan}/options/{other}/discard", {"reason": "Less people work"})
+    supporter = {"name": "Lin", "kind": "person", "brings": "Has managed for ten years"}
+    api.ok("POST", f"{plan}/support-network", supporter)
+
+    read = api.ok("GET", plan)
+
+    statuses = {o["title"]: o["status"] for o in read["options"]}
+    assert statuses == {"Engineering manager": "shortlisted", "Staff engineer": "discarded"}
+    assert read["options"][0]["research"][0]["facts"] == "Two openings"
+    assert read["support_network"][0]["name"] == "Lin"
