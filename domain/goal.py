@@ -12,6 +12,7 @@ from domain.errors import DomainError, InvalidTransition, NothingChanged, Unknow
 from domain.rules import (
     changed_only,
     optional_text,
+    parse_choice,
     require_actor,
     require_date,
     require_known_fields,
@@ -92,7 +93,7 @@ class Goal(Aggregate):
     ) -> Goal:
         """The mentee drafts a goal; it needs a title, the rest may come with revisions."""
         require_actor(actor_id, [mentee_id], "Only the mentee sets her own goals.")
-        kind = GoalKind(kind)
+        kind = parse_choice(GoalKind, kind, "kind")
         cleaned = clean_goal_fields(kind, fields)
         if "title" not in cleaned:
             raise DomainError("The title must not be empty.", field="title")
@@ -298,7 +299,7 @@ class Goal(Aggregate):
         """Feedback from the mentor, the mentee or a member of her support network."""
         self._feedback_given(
             text=require_text(text, "text"),
-            source=FeedbackSource(source),
+            source=parse_choice(FeedbackSource, source, "source"),
             actor_id=actor_id,
             timestamp=at,
         )

@@ -8,16 +8,14 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import DomainError, InvalidTransition, NotAllowed, NothingChanged
-from domain.rules import require_actor, require_text
+from domain.rules import require_actor, require_text, require_whole_number
 from domain.values import MentorshipStatus
 
 
 def agreement_terms(cadence_days: int, meeting_minutes: int, guidance: str) -> dict[str, Any]:
     """Validate and normalise the terms of an agreement (how often, how long, what kind)."""
-    if not 1 <= cadence_days <= 366:
-        raise DomainError("The cadence must be between 1 and 366 days.", field="cadence_days")
-    if not 5 <= meeting_minutes <= 480:
-        raise DomainError("A meeting must last between 5 and 480 minutes.", field="meeting_minutes")
+    cadence_days = require_whole_number(cadence_days, "cadence_days", 1, 366)
+    meeting_minutes = require_whole_number(meeting_minutes, "meeting_minutes", 5, 480)
     return {
         "cadence_days": cadence_days,
         "meeting_minutes": meeting_minutes,

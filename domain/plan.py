@@ -12,6 +12,7 @@ from domain.errors import DomainError, NothingChanged, UnknownItem
 from domain.rules import (
     changed_only,
     optional_text,
+    parse_choice,
     require_actor,
     require_known_fields,
     require_text,
@@ -221,7 +222,7 @@ class Plan(Aggregate):
         self._supporter_added(
             member_id=member_id,
             name=require_text(name, "name"),
-            kind=SupportKind(kind),
+            kind=parse_choice(SupportKind, kind, "kind"),
             brings=require_text(brings, "brings", label="description of what they bring"),
             user_id=user_id,
             actor_id=actor_id,

@@ -8,7 +8,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import DomainError, InvalidTransition, NotAllowed
-from domain.rules import optional_text, require_text
+from domain.rules import optional_text, parse_choice, require_text
 from domain.values import PLAN_SECTIONS, ProposalStatus, ProposalTarget
 
 
@@ -54,7 +54,7 @@ class Proposal(Aggregate):
         at: datetime,
     ) -> Proposal:
         """Propose changes; they are checked against the target when the mentee accepts."""
-        target = ProposalTarget(target)
+        target = parse_choice(ProposalTarget, target, "target")
         if actor_id == mentee_id:
             raise NotAllowed(
                 "The mentee changes her own plan directly; proposals come from others."

@@ -4,17 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from domain.errors import DomainError, NotAllowed
 
 MAX_TEXT = 20_000
 
+E = TypeVar("E", bound=Enum)
 
-def require_text(value: str | None, field: str, *, label: str | None = None) -> str:
-    """Return the text stripped of outer spaces, refusing blank or oversized text."""
+# How people call the fields whose names read badly in a sentence.
+FIELD_LABELS = {
+    "due": "due date",
+    "scheduled_for": "date of the check-in",
+    "held_on": "date it was held",
+    "target_date": "target date",
+    "brings": "description of what they bring",
+    "help_wanted": "help wanted",
+    "cadence_days": "cadence in days",
+    "meeting_minutes": "meeting length in minutes",
+}
+
+
+def label_of(field: str) -> str:
+    """The words for a field in a message: 'target date' for 'target_date'."""
+    return FIELD_LABELS.get(field, field.replace("_", " "))
+
+
+def require_text(value: Any, field: str, *, label: str | None = None) -> str:
+    """Return the text stripped of outer spaces, refusing blank, non-text or oversized text."""
+    name = label or label_of(field)
+    if value is not None and not isinstance(value, str):
+        raise DomainError(f"The {name} must be text.", field=field)
     text = (value or "").strip()
-    name = label or field.replace("_", " ")
     if not text:
         raise DomainError(f"The {name} must not be empty.", field=field)
     if len(text) > MAX_TEXT:
@@ -22,9 +44,9 @@ def require_text(value: str | None, field: str, *, label: str | None = None) -> 
     return text
 
 
-def optional_text(value: str | None, field: str) -> str | None:
+def optional_text(value: Any, field: str) -> str | None:
     """Like require_text, but an empty value means 'none'."""
-    if value is None or not value.strip():
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return require_text(value, field)
 
@@ -49,8 +71,30 @@ def require_actor(actor_id: str, allowed: Iterable[str], message: str) -> None:
 def require_date(value: Any, field: str) -> date:
     # A datetime is a date too, but it would not compare with the plain dates stored beside it.
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise DomainError(f"The {field.replace('_', ' ')} must be a date.", field=field)
+        raise DomainError(f"The {label_of(field)} must be a date.", field=field)
     return value
+
+
+def require_whole_number(value: Any, field: str, low: int, high: int) -> int:
+    """A whole number within bounds (booleans are not numbers here)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise DomainError(
+            f"The {label_of(field)} must be a whole number from {low} to {high}.", field=field
+        )
+    return value
+
+
+def parse_choice(choices: type[E], value: Any, field: str) -> E:
+    """The enum member for a value, or a DomainError listing the choices."""
+    if isinstance(value, choices):
+        return value
+    try:
+        return choices(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in choices)
+        raise DomainError(
+            f"The {label_of(field)} must be one of: {allowed}.", field=field
+        ) from None
 
 
 def changed_only(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

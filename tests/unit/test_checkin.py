@@ -175,7 +175,7 @@ def test_an_action_item_belongs_to_one_of_the_two_and_has_a_due_date(at: Moment)
         check_in.assign_action_item(
             text="Call HR", owner_id=STRANGER, due=date(2025, 3, 1), actor_id=MENTOR, at=at()
         )
-    with pytest.raises(DomainError, match="The due must be a date"):
+    with pytest.raises(DomainError, match="The due date must be a date"):
         check_in.assign_action_item(
             text="Call HR",
             owner_id=MENTEE,

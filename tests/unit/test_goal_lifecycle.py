@@ -166,7 +166,7 @@ def test_a_milestone_has_a_due_date_and_the_skills_it_needs(at: Moment) -> None:
     ("title", "due", "skills", "message"),
     [
         ("", date(2025, 3, 1), [], "The title must not be empty"),
-        ("Shadow", "2025-03-01", [], "The due must be a date"),
+        ("Shadow", "2025-03-01", [], "The due date must be a date"),
         ("Shadow", date(2025, 3, 1), ["hiring", " "], "The skill must not be empty"),
     ],
 )
@@ -225,7 +225,7 @@ def test_rescheduling_needs_a_new_date_and_a_reason(at: Moment) -> None:
         goal.reschedule_milestone(
             milestone_id=milestone_id, due=date(2025, 5, 1), reason="", actor_id=MENTEE, at=at()
         )
-    with pytest.raises(DomainError, match="The due must be a date"):
+    with pytest.raises(DomainError, match="The due date must be a date"):
         goal.reschedule_milestone(
             milestone_id=milestone_id,
             due=None,  # type: ignore[arg-type]
