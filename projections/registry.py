@@ -6,8 +6,10 @@ Add a read model with one line in `PROJECTIONS`; its `name` is the view's name (
 
 from __future__ import annotations
 
+from projections.dashboard import DashboardProjection
 from projections.goal_history import GoalHistoryProjection
 from projections.plan_as_of import PlanAsOfProjection
+from projections.roadmap import RoadmapProjection
 from projections.store import ViewDatabase, ViewProjection
 from projections.timeline import TimelineProjection
 
@@ -15,6 +17,8 @@ PROJECTIONS: tuple[type[ViewProjection], ...] = (
     TimelineProjection,
     PlanAsOfProjection,
     GoalHistoryProjection,
+    RoadmapProjection,
+    DashboardProjection,
 )
 
 
