@@ -26,4 +26,8 @@ class TrackerApplication(
 
 def build_application(settings: Settings, **kwargs: object) -> TrackerApplication:
     """The application wired to the configured storage."""
-    return TrackerApplication(env=settings.eventsourcing_env(), **kwargs)  # type: ignore[arg-type]
+    return TrackerApplication(
+        env=settings.eventsourcing_env(),
+        snapshot_interval=settings.snapshot_interval,
+        **kwargs,  # type: ignore[arg-type]
+    )

@@ -20,6 +20,7 @@ class Settings:
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     snapshot_interval: int = 50
+    aggregate_cache_size: int = 1000
     max_body_bytes: int = 256 * 1024
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -29,6 +30,9 @@ class Settings:
         return cls(
             database_url=env.get("TRACKER_DATABASE_URL") or cls.database_url,
             snapshot_interval=int(env.get("TRACKER_SNAPSHOT_INTERVAL") or cls.snapshot_interval),
+            aggregate_cache_size=int(
+                env.get("TRACKER_AGGREGATE_CACHE_SIZE") or cls.aggregate_cache_size
+            ),
             max_body_bytes=int(env.get("TRACKER_MAX_BODY_BYTES") or cls.max_body_bytes),
         )
 
@@ -37,8 +41,17 @@ class Settings:
         return storage_env(self.database_url)["PERSISTENCE_MODULE"].rsplit(".", 1)[-1]
 
     def eventsourcing_env(self) -> dict[str, str]:
-        """The eventsourcing library's environment for the configured database."""
-        return {**storage_env(self.database_url), **self.extra_env}
+        """The eventsourcing library's environment for the configured database.
+
+        The aggregate cache fast-forwards from the store on every read, so several workers
+        sharing one database still see each other's writes; a stale write is still refused.
+        """
+        cache = {"AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size)}
+        return {
+            **storage_env(self.database_url),
+            **(cache if self.aggregate_cache_size > 0 else {}),
+            **self.extra_env,
+        }
 
 
 def storage_env(database_url: str) -> dict[str, str]:

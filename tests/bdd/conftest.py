@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from bdd_world import Outcome, World, day
 from pytest_bdd import given, parsers, then
 
+from tests.bdd.bdd_world import Outcome, World, day
 from tracker.application import build_application
 from tracker.clock import ManualClock
 from tracker.settings import Settings

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bdd_world import Outcome, World, day
 from pytest_bdd import given, parsers, scenarios, then, when
+
+from tests.bdd.bdd_world import Outcome, World, day
 
 scenarios("conflicts.feature")
 

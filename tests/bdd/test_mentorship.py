@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bdd_world import Outcome, World
 from pytest_bdd import parsers, scenarios, then, when
+
+from tests.bdd.bdd_world import Outcome, World
 
 scenarios("mentorship.feature")
 

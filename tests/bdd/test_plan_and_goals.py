@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bdd_world import Outcome, World, day
 from pytest_bdd import given, parsers, scenarios, then, when
+
+from tests.bdd.bdd_world import Outcome, World, day
 
 scenarios("plan_and_goals.feature")
 

@@ -93,7 +93,10 @@ def test_only_the_invited_mentor_accepts_or_declines(at: Moment, who: str) -> No
     ("terms", "message"),
     [
         ({"cadence_days": 0}, "The cadence in days must be a whole number from 1 to 366"),
-        ({"meeting_minutes": 2}, "The meeting length in minutes must be a whole number from 5 to 480"),
+        (
+            {"meeting_minutes": 2},
+            "The meeting length in minutes must be a whole number from 5 to 480",
+        ),
         ({"guidance": ""}, "The kind of guidance must not be empty"),
     ],
 )

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import MENTEE, MENTOR, Api, make_app, tracker
 from flask import Flask
 
+from tests.web.conftest import MENTEE, MENTOR, Api, make_app, tracker
 from tracker.clock import ManualClock
 
 TIMELINE = f"/api/v1/plans/{MENTEE}/timeline"

@@ -49,9 +49,18 @@ class UseCases(Application[UUID]):
     name = "tracker"
     snapshotting_intervals = {Plan: 50, Goal: 50, CheckIn: 50}
 
-    def __init__(self, env: dict[str, str] | None = None, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        clock: Clock = system_clock,
+        snapshot_interval: int = 50,
+    ) -> None:
         super().__init__(env)
         self.clock = clock
+        if snapshot_interval > 0:
+            # The interval is a deployment setting, so it is set per instance.
+            intervals = dict.fromkeys((Plan, Goal, CheckIn), snapshot_interval)
+            self.snapshotting_intervals = intervals  # type: ignore[misc,assignment]
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -7,12 +7,12 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from timeline_story import ADA, write_year
 
 from projections.records import EventRecord
 from projections.runner import ViewRunner
 from projections.store import ViewDatabase, ViewStore, ViewTx
 from projections.timeline import TimelineProjection, timeline_for
+from tests.integration.projections.timeline_story import ADA, write_year
 from tracker.application import TrackerApplication, build_application
 from tracker.clock import ManualClock
 from tracker.settings import Settings, storage_env

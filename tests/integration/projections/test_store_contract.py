@@ -58,6 +58,7 @@ def test_a_failing_update_writes_nothing(store: ViewStore) -> None:
 
 
 def test_a_transaction_sees_its_own_writes(store: ViewStore) -> None:
+    store.apply(Tracking(APP, 1), write("b", {"v": 2}))
     seen: list[object] = []
 
     def fn(tx: ViewTx) -> None:
@@ -65,16 +66,41 @@ def test_a_transaction_sees_its_own_writes(store: ViewStore) -> None:
         seen.append(tx.get("a"))
         tx.delete("a")
         seen.append(tx.get("a"))
-        tx.put("b", {"v": 2})
         doc = tx.get("b")
         assert doc is not None
-        doc["v"] = 99  # a copy: not written back unless put
+        doc["v"] = 99  # a working copy: written only if put back
         seen.append(tx.position)
 
-    store.apply(Tracking(APP, 1), fn)
-    assert seen == [{"v": 1}, None, None]
+    store.apply(Tracking(APP, 2), fn)
+    assert seen == [{"v": 1}, None, 1]
     assert store.get("a") is None
     assert store.get("b") == {"v": 2}
+
+
+def test_a_document_put_is_written_as_it_is_at_commit(store: ViewStore) -> None:
+    def fn(tx: ViewTx) -> None:
+        doc = {"n": 1}
+        tx.put("counter", doc)
+        tx.append("p", 1, T0, "k", doc)  # entries are taken as they are when appended
+        doc["n"] = 2
+        again = tx.get("counter")
+        assert again is not None
+        again["n"] += 1
+
+    store.apply(Tracking(APP, 1), fn)
+    assert store.get("counter") == {"n": 3}
+    assert [e.doc for e in store.entries("p")] == [{"n": 1}]
+
+
+def test_a_document_that_is_not_json_writes_nothing(store: ViewStore) -> None:
+    def fn(tx: ViewTx) -> None:
+        tx.put("fine", {"v": 1})
+        tx.put("bad", {"when": T0})
+
+    with pytest.raises(TypeError):
+        store.apply(Tracking(APP, 1), fn)
+    assert store.get("fine") is None
+    assert store.max_tracking_id(APP) is None
 
 
 def test_deleted_documents_are_gone(store: ViewStore) -> None:

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from timeline_story import ADA, GRACE, Year, write_year
 
 from projections.growth import growth_for
 from projections.runner import ViewRunner
 from projections.store import ViewDatabase
 from projections.timeline import TimelineProjection, timeline_for
+from tests.integration.projections.timeline_story import ADA, GRACE, Year, write_year
 from tracker.application import TrackerApplication, build_application
 from tracker.clock import ManualClock
 from tracker.settings import Settings, storage_env

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
-from plan_story import Story
 
 from domain import DomainError, Goal, Plan, Proposal
 from domain.values import PLAN_SECTIONS, FeedbackSource, GoalKind, ProposalTarget, SupportKind
+from tests.unit.projections.plan_story import Story
 
 MENTEES = ("ana", "ben")
 MENTOR = "maria"

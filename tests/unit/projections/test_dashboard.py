@@ -7,7 +7,6 @@ import json
 from datetime import date
 
 import pytest
-from plan_story import SMARTY_READY, Story, project
 
 from domain import CheckIn, Goal, Mentorship, Plan
 from domain.values import FeedbackSource, SupportKind
@@ -18,6 +17,7 @@ from projections.dashboard import (
     seen_position,
 )
 from projections.store import MemoryViewStore
+from tests.unit.projections.plan_story import SMARTY_READY, Story, project
 
 
 class Scene:

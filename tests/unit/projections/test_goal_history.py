@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from plan_story import SMARTY_READY, Story, project
 
 from domain import Goal
 from projections.goal_history import (
@@ -17,6 +16,7 @@ from projections.goal_history import (
     word_diff,
 )
 from projections.store import MemoryViewStore
+from tests.unit.projections.plan_story import SMARTY_READY, Story, project
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from plan_story import SMARTY_READY, Story, project
-from random_story import MENTEES, random_world
 
 from domain.values import SupportKind
 from projections.plan_as_of import PlanAsOfProjection, plan_as_of, plan_diff, state_as_of
 from projections.plan_state import replay
 from projections.records import jsonable
 from projections.store import Entry, MemoryViewStore
+from tests.unit.projections.plan_story import SMARTY_READY, Story, project
+from tests.unit.projections.random_story import MENTEES, random_world
 
 
 def new_view(checkpoint_every: int = 64) -> PlanAsOfProjection:

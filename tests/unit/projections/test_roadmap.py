@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from plan_story import SMARTY_READY, Story, project
-
 from domain import Goal
 from projections.roadmap import RoadmapProjection, roadmap_for
 from projections.store import MemoryViewStore
+from tests.unit.projections.plan_story import SMARTY_READY, Story, project
 
 
 class RoadmapStory(Story):

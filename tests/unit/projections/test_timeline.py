@@ -71,17 +71,27 @@ def test_words_and_periods() -> None:
 
 
 def test_a_milestone_slips_only_when_moved_later() -> None:
-    state = grow(empty_growth(), record("Goal.MilestoneAdded", milestone_id="m", due="2025-02-01"))
-    earlier = record("Goal.MilestoneRescheduled", 2, milestone_id="m", due="2025-01-20")
-    state = grow(state, earlier)
-    assert state["milestones"]["goal-1:m"] == {
-        "due": "2025-01-20",
-        "state": "planned",
-        "slipped": False,
+    state, goal = empty_growth(), {}
+    grow(state, goal, record("Goal.MilestoneAdded", milestone_id="m", title="M", due="2025-02-01"))
+    grow(state, goal, record("Goal.MilestoneRescheduled", 2, milestone_id="m", due="2025-01-20"))
+    assert state["milestones"] == {"planned": 1, "met": 0, "dropped": 0, "slipped": 0}
+    grow(state, goal, record("Goal.MilestoneRescheduled", 3, milestone_id="m", due="2025-03-01"))
+    grow(state, goal, record("Goal.MilestoneRescheduled", 4, milestone_id="m", due="2025-04-01"))
+    grow(state, goal, record("Goal.MilestoneCompleted", 5, milestone_id="m"))
+    assert state["milestones"] == {"planned": 0, "met": 1, "dropped": 0, "slipped": 1}
+    assert goal["milestones"]["m"] == {
+        "title": "M",
+        "due": "2025-04-01",
+        "state": "met",
+        "slipped": True,
     }
-    state = grow(state, record("Goal.MilestoneRescheduled", 3, milestone_id="m", due="2025-03-01"))
-    state = grow(state, record("Goal.MilestoneCompleted", 4, milestone_id="m"))
-    assert state["milestones"]["goal-1:m"] == {"due": "2025-03-01", "state": "met", "slipped": True}
+
+
+def test_goals_are_counted_by_their_current_status() -> None:
+    state, goal = empty_growth(), {}
+    for event in ("Goal.Drafted", "Goal.Activated", "Goal.Deferred", "Goal.Reopened"):
+        grow(state, goal, record(event))
+    assert state["goals"] == {"draft": 0, "active": 1, "achieved": 0, "abandoned": 0, "deferred": 0}
 
 
 def test_timeline_says_what_changed_and_about_which_goal(
