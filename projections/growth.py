@@ -1,10 +1,13 @@
 """How a mentee's plan grew: a series per week or per month, ready for a chart.
 
 Part of the "timeline" view. Per mentee the projection keeps the current growth state
-("growth:<mentee>") and, for each week and month in which it changed, a bucket document
-("growth:<mentee>:week:2025-01-06", "growth:<mentee>:month:2025-01-01") holding the summary at
-the end of that period and the running counts at its start. `growth_for` reads the buckets
-and fills the quiet periods in between with the last known figures.
+("growth:<mentee>"), which also names the week and the month it is in ("open" periods).
+When a change falls in a later week or month, the open period is closed: a bucket document
+("growth:<mentee>:week:2025-01-06", "growth:<mentee>:month:2025-01-01") keeps the figures
+at its end and the running counts at its start. So an event costs one small document, and
+a bucket is written once per period. `growth_for` reads the closed buckets plus the open
+periods from the state, and fills the quiet periods in between with the last known figures.
+A change dated before the open period (clocks disagreeing) counts in the open period.
 
 Measures (at the end of each period):
 - goals by status (draft, active, achieved, abandoned, deferred);
@@ -52,49 +55,72 @@ def word_count(text: Any) -> int:
 
 
 def empty_growth() -> Doc:
-    """The growth state of a plan with nothing in it."""
-    return {"goals": {}, "milestones": {}, "sections": {}, "achievements": 0, "checkins_held": 0}
+    """The growth state of a plan with nothing in it: counts only, so it stays small."""
+    return {
+        "goals": dict.fromkeys((s.value for s in GoalStatus), 0),
+        "milestones": {"planned": 0, "met": 0, "dropped": 0, "slipped": 0},
+        "sections": {},
+        "achievements": 0,
+        "checkins_held": 0,
+    }
 
 
-def grow(state: Doc, record: EventRecord) -> Doc:
-    """The growth state after one event (pure: returns the updated state)."""
+def grow(state: Doc, goal: Doc, record: EventRecord) -> None:
+    """Fold one event into the mentee's growth `state` (in place).
+
+    `goal` is the goal's own document (for goal events; any dict otherwise): it keeps the
+    goal's status and each milestone's title, due date, state and whether it slipped, so
+    the mentee's state holds counts only and its cost does not grow with history.
+    """
     event, data = record.type, record.data
     if event in GOAL_STATUS_AFTER:
-        state["goals"][record.stream_id] = GOAL_STATUS_AFTER[event]
+        old, goal["status"] = goal.get("status"), GOAL_STATUS_AFTER[event]
+        if old:
+            state["goals"][old] -= 1
+        state["goals"][goal["status"]] += 1
     elif event in COUNTED:
         state[COUNTED[event]] += 1
     elif event == "Plan.SectionEdited":
         fields = state["sections"].setdefault(data["section"], {})
         for name, text in (data.get("changes") or {}).items():
             fields[name] = word_count(text)
-    else:
-        milestones = state["milestones"]
-        key = f"{record.stream_id}:{data.get('milestone_id')}"
-        if event == "Goal.MilestoneAdded":
-            milestones[key] = {"due": data["due"], "state": "planned", "slipped": False}
-        elif event == "Goal.MilestoneRescheduled" and key in milestones:
-            # ISO dates compare as text.
-            if data["due"] > milestones[key]["due"]:
-                milestones[key]["slipped"] = True
-            milestones[key]["due"] = data["due"]
-        elif event in MILESTONE_STATE_AFTER and key in milestones:
-            milestones[key]["state"] = MILESTONE_STATE_AFTER[event]
-    return state
+    elif event.startswith("Goal.Milestone"):
+        _milestone_changed(state["milestones"], goal.setdefault("milestones", {}), record)
+
+
+def _milestone_changed(counts: Doc, milestones: Doc, record: EventRecord) -> None:
+    event, data = record.type, record.data
+    milestone_id = data["milestone_id"]
+    if event == "Goal.MilestoneAdded":
+        milestones[milestone_id] = {
+            "title": data["title"],
+            "due": data["due"],
+            "state": "planned",
+            "slipped": False,
+        }
+        counts["planned"] += 1
+        return
+    milestone = milestones.get(milestone_id)
+    if milestone is None:
+        return
+    if event == "Goal.MilestoneRescheduled":
+        # ISO dates compare as text; a milestone counts as slipped once, however often moved.
+        if data["due"] > milestone["due"] and not milestone["slipped"]:
+            milestone["slipped"] = True
+            counts["slipped"] += 1
+        milestone["due"] = data["due"]
+    elif event in MILESTONE_STATE_AFTER and milestone["state"] == "planned":
+        milestone["state"] = MILESTONE_STATE_AFTER[event]
+        counts["planned"] -= 1
+        counts[milestone["state"]] += 1
 
 
 def summary(state: Doc) -> Doc:
     """The chart figures of a growth state."""
-    goals = dict.fromkeys((s.value for s in GoalStatus), 0)
-    for status in state["goals"].values():
-        goals[status] += 1
-    milestones = {"planned": 0, "met": 0, "dropped": 0, "slipped": 0}
-    for milestone in state["milestones"].values():
-        milestones[milestone["state"]] += 1
-        milestones["slipped"] += int(milestone["slipped"])
     sections = {name: sum(state["sections"].get(name, {}).values()) for name in PLAN_SECTIONS}
     return {
-        "goals": goals,
-        "milestones": milestones,
+        "goals": dict(state["goals"]),
+        "milestones": dict(state["milestones"]),
         "achievements": state["achievements"],
         "checkins_held": state["checkins_held"],
         "section_words": sections,
@@ -127,29 +153,36 @@ def bucket_prefix(mentee_id: str, period: str) -> str:
     return f"growth:{mentee_id}:{period}:"
 
 
-def update_growth(tx: ViewTx, mentee_id: str, record: EventRecord) -> None:
-    """Fold one event into the mentee's growth state and this week's and month's buckets."""
+def update_growth(tx: ViewTx, mentee_id: str, stream: Doc, record: EventRecord) -> None:
+    """Fold one event into the mentee's growth state, closing any period it has moved past.
+
+    `stream` is the document of the event's stream (the goal's, for goal events).
+    """
     if record.type not in GROWTH_EVENTS:
         return
     key = growth_key(mentee_id)
     state = tx.get(key) or empty_growth()
-    before = summary(state)
-    state = grow(state, record)
-    tx.put(key, state)
-    after = summary(state)
+    opened = state.setdefault("open", {})
     day = record.at.astimezone(UTC).date()
     for period in PERIODS:
         start = period_start(day, period).isoformat()
-        bucket_key = bucket_prefix(mentee_id, period) + start
-        bucket = tx.get(bucket_key) or {
-            "start": start,
-            "counts_before": {
-                "achievements": before["achievements"],
-                "checkins_held": before["checkins_held"],
-            },
-        }
-        bucket["end"] = after
-        tx.put(bucket_key, bucket)
+        current = opened.get(period)
+        if current is not None and start <= current["start"]:
+            continue
+        if current is not None:
+            tx.put(bucket_prefix(mentee_id, period) + current["start"], closed(current, state))
+        opened[period] = {"start": start, "counts_before": _counts(state)}
+    grow(state, stream, record)
+    tx.put(key, state)
+
+
+def _counts(state: Doc) -> Doc:
+    return {"achievements": state["achievements"], "checkins_held": state["checkins_held"]}
+
+
+def closed(period: Doc, state: Doc) -> Doc:
+    """The bucket of a period whose last figures are `state`'s."""
+    return {**period, "end": summary(state)}
 
 
 def _point(start: date, end: Doc, before: Doc) -> Doc:
@@ -179,6 +212,10 @@ def growth_for(
         date.fromisoformat(doc["start"]): doc
         for _, doc in store.documents(bucket_prefix(mentee_id, period))
     }
+    state = store.get(growth_key(mentee_id))
+    if state is not None and period in state.get("open", {}):
+        still_open = state["open"][period]
+        buckets[date.fromisoformat(still_open["start"])] = closed(still_open, state)
     points: list[Doc] = []
     if not buckets:
         return {"mentee_id": mentee_id, "period": period, "points": points}

@@ -24,8 +24,9 @@ runner does this). `tx` offers:
     tx.get(key) -> dict | None          tx.put(key, doc)          tx.delete(key)
     tx.append(partition, position, at, kind, doc)
 
-`tx.get` sees the transaction's own writes; every `get` returns a fresh copy. Documents
-must be JSON-safe (records.jsonable); `at` must be timezone-aware.
+`tx.get` sees the transaction's own writes and returns the transaction's working copy of
+the document: change it and `put` it back (see ViewTx). Documents must be JSON-safe
+(records.jsonable); `at` must be timezone-aware.
 
 Reading (plain data, never raises for a missing key)::
 
@@ -101,35 +102,52 @@ def utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class PendingEntry:
+    """An entry appended in a transaction, its document already serialised."""
+
+    partition: str
+    position: int
+    kind: str
+    at: datetime
+    text: str
+
+
 class ViewTx(ABC):
-    """The writes of one `apply` transaction; buffered until `fn` returns without error."""
+    """The writes of one `apply` transaction; buffered until `fn` returns without error.
+
+    Each document is read at most once per transaction: `get` returns the transaction's
+    working copy (the same object on every `get` of that key), which the projection changes
+    and hands back with `put`. Documents are serialised once, when the transaction commits;
+    entries when appended (later changes to an appended dict do not reach the entry).
+    """
 
     def __init__(self, position: int | None) -> None:
         self.position = position
-        self._docs: dict[str, str | None] = {}  # key -> JSON text, None = absent
-        self._written: set[str] = set()  # keys to flush (read-only keys are only cached)
-        self._entries: dict[tuple[str, int, str], Entry] = {}
+        self._docs: dict[str, Doc | None] = {}  # key -> working copy, None = absent
+        self._written: dict[str, None] = {}  # keys to write, in order (read-only keys are not)
+        self._entries: dict[tuple[str, int, str], PendingEntry] = {}
 
     @abstractmethod
     def _load(self, key: str) -> str | None:
         """The committed JSON text of a document, or None."""
 
     def get(self, key: str) -> Doc | None:
-        """The document at `key` as this transaction sees it (a fresh copy), or None."""
+        """The document at `key` as this transaction sees it, or None."""
         if key not in self._docs:
-            self._docs[key] = self._load(key)
-        text = self._docs[key]
-        return None if text is None else dict(json.loads(text))
+            text = self._load(key)
+            self._docs[key] = None if text is None else dict(json.loads(text))
+        return self._docs[key]
 
     def put(self, key: str, doc: Mapping[str, Any]) -> None:
         """Store `doc` at `key`, replacing what was there."""
-        self._docs[key] = dump_doc(doc)
-        self._written.add(key)
+        self._docs[key] = doc if isinstance(doc, dict) else dict(doc)
+        self._written[key] = None
 
     def delete(self, key: str) -> None:
         """Remove the document at `key` (no error if there is none)."""
         self._docs[key] = None
-        self._written.add(key)
+        self._written[key] = None
 
     def append(
         self, partition: str, position: int, at: datetime, kind: str, doc: Mapping[str, Any]
@@ -138,17 +156,15 @@ class ViewTx(ABC):
         entry_key = (partition, position, kind)
         if entry_key in self._entries:
             raise IntegrityError(f"Entry {entry_key} appended twice")
-        self._entries[entry_key] = Entry(
-            partition, position, kind, utc(at), json.loads(dump_doc(doc))
-        )
+        self._entries[entry_key] = PendingEntry(partition, position, kind, utc(at), dump_doc(doc))
 
     def changed_documents(self) -> Iterator[tuple[str, str | None]]:
         """(key, JSON text or None for deleted) for each document written."""
-        for key, text in self._docs.items():
-            if key in self._written:
-                yield key, text
+        for key in self._written:
+            doc = self._docs[key]
+            yield key, None if doc is None else dump_doc(doc)
 
-    def new_entries(self) -> list[Entry]:
+    def new_entries(self) -> list[PendingEntry]:
         """The appended entries, in the order appended."""
         return list(self._entries.values())
 
@@ -311,16 +327,18 @@ class MemoryViewStore(ViewStore):
             tx = _MemoryTx(self, position)
             fn(tx)
             new_entries = tx.new_entries()
-            for entry in new_entries:
-                if (entry.partition, entry.position, entry.kind) in self._entries:
-                    raise IntegrityError(f"Entry {entry} already stored")
-            for key, text in tx.changed_documents():
+            for new in new_entries:
+                if (new.partition, new.position, new.kind) in self._entries:
+                    raise IntegrityError(f"Entry {new} already stored")
+            changes = list(tx.changed_documents())  # serialise all before changing anything
+            for key, text in changes:
                 if text is None:
                     self._documents.pop(key, None)
                 else:
                     self._documents[key] = text
-            for entry in new_entries:
-                self._entries[(entry.partition, entry.position, entry.kind)] = entry
+            for new in new_entries:
+                entry = Entry(new.partition, new.position, new.kind, new.at, json.loads(new.text))
+                self._entries[(new.partition, new.position, new.kind)] = entry
             self._tracking[tracking.application_name] = tracking.notification_id
             return True
 

@@ -26,7 +26,6 @@ from projections.store import (
     ViewStore,
     ViewTx,
     check_view_name,
-    dump_doc,
 )
 from projections.store_sql import ENTRY_COLUMNS, entries_query, table_names
 
@@ -129,7 +128,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             )
         if deletes:
             cursor.executemany(f'DELETE FROM {self.documents_table} WHERE "key" = %s', deletes)
-        rows = [(e.partition, e.position, e.kind, e.at, dump_doc(e.doc)) for e in tx.new_entries()]
+        rows = [(e.partition, e.position, e.kind, e.at, e.text) for e in tx.new_entries()]
         if rows:
             cursor.executemany(
                 f"INSERT INTO {self.entries_table} ({ENTRY_COLUMNS}) "

@@ -32,7 +32,6 @@ from projections.store import (
     ViewStore,
     ViewTx,
     check_view_name,
-    dump_doc,
 )
 from projections.store_sql import ENTRY_COLUMNS, entries_query, table_names
 
@@ -46,13 +45,13 @@ def sqlite_datastore(env: Mapping[str, str]) -> SQLiteDatastore:
 
 
 def encode_at(at: datetime) -> str:
-    """A UTC datetime as the stored text."""
-    return at.strftime(AT_FORMAT)
+    """A UTC datetime as the stored text (AT_FORMAT; isoformat is the fast way to it)."""
+    return at.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def decode_at(text: str) -> datetime:
     """The stored text as a UTC datetime."""
-    return datetime.strptime(text, AT_FORMAT).replace(tzinfo=UTC)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 class _SQLiteTx(ViewTx):
@@ -171,8 +170,7 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
         if deletes:
             cursor.executemany(f'DELETE FROM {self.documents_table} WHERE "key" = ?', deletes)
         rows = [
-            (e.partition, e.position, e.kind, encode_at(e.at), dump_doc(e.doc))
-            for e in tx.new_entries()
+            (e.partition, e.position, e.kind, encode_at(e.at), e.text) for e in tx.new_entries()
         ]
         if rows:
             cursor.executemany(

@@ -94,7 +94,7 @@ def new_stream(record: EventRecord) -> Doc:
     data = record.data
     stream: Doc = {"mentee_id": str(data["mentee_id"]), "aggregate": record.aggregate}
     if record.type == "Goal.Drafted":
-        stream.update(title=(data.get("fields") or {}).get("title"), milestones={})
+        stream.update(title=(data.get("fields") or {}).get("title"), status=None, milestones={})
     elif record.type == "Plan.Started":
         stream.update(options={}, supporters={})
     elif record.type == "Proposal.Made":
@@ -108,8 +108,6 @@ def update_stream(stream: Doc, record: EventRecord) -> Doc:
     data, event = record.data, record.type
     if event == "Goal.Revised" and "title" in data.get("changes", {}):
         stream["title"] = data["changes"]["title"]
-    elif event == "Goal.MilestoneAdded":
-        stream["milestones"][data["milestone_id"]] = data["title"]
     elif event == "Plan.OptionAdded":
         stream["options"][data["option_id"]] = data["title"]
     elif event == "Plan.SupporterAdded":
@@ -138,10 +136,8 @@ def subject_of(stream: Doc, record: EventRecord) -> Doc:
         subject["title"] = stream.get("title")
         if data.get("milestone_id"):
             milestone_id = data["milestone_id"]
-            subject["milestone"] = {
-                "id": milestone_id,
-                "title": stream["milestones"].get(milestone_id),
-            }
+            milestone = stream.get("milestones", {}).get(milestone_id) or {}
+            subject["milestone"] = {"id": milestone_id, "title": milestone.get("title")}
     elif aggregate == "Proposal":
         subject.update(target=stream.get("target"), target_id=stream.get("target_id"))
         subject["section"] = stream.get("section")
@@ -205,15 +201,15 @@ class TimelineProjection(ViewProjection):
         if stream is None:
             return  # an event of a stream this view never saw created: nothing to route
         stream = update_stream(stream, record)
-        tx.put(stream_key, stream)
         mentee_id = str(stream["mentee_id"])
+        update_growth(tx, mentee_id, stream, record)  # first: it keeps the milestones' names
+        tx.put(stream_key, stream)
         kind, doc = timeline_entry(stream, record)
         if is_private(record):
             partition = private_partition(mentee_id, record.actor_id)
         else:
             partition = shared_partition(mentee_id)
         tx.append(partition, record.position, record.at, kind, doc)
-        update_growth(tx, mentee_id, record)
 
 
 def has_timeline(store: ViewStore, mentee_id: str) -> bool:
