@@ -98,6 +98,8 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             '"doc" json NOT NULL, PRIMARY KEY ("partition", "position", "kind"))',
             f'CREATE INDEX IF NOT EXISTS "{entries_name}_at" '
             f'ON {self.entries_table} ("partition", "at")',
+            f'CREATE INDEX IF NOT EXISTS "{entries_name}_kind" '
+            f'ON {self.entries_table} ("partition", "kind", "position")',
         ]
 
     def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:

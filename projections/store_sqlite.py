@@ -116,6 +116,8 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             '"position" INTEGER NOT NULL, "kind" TEXT NOT NULL, "at" TEXT NOT NULL, '
             '"doc" TEXT NOT NULL, PRIMARY KEY ("partition", "position", "kind")) WITHOUT ROWID',
             f'CREATE INDEX IF NOT EXISTS {entries}_at ON {entries} ("partition", "at")',
+            f"CREATE INDEX IF NOT EXISTS {entries}_kind "
+            f'ON {entries} ("partition", "kind", "position")',
         ]
 
     @contextmanager

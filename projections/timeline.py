@@ -248,13 +248,16 @@ def timeline_for(
     if not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
 
-    def read(partition: str) -> list[Entry]:
-        # One entry more than asked tells whether another page follows.
-        return store.entries(partition, wanted, since, until, after, limit=limit + 1)
-
-    items = [(e, False) for e in read(shared_partition(mentee_id))]
+    shared = store.entries(
+        shared_partition(mentee_id), wanted, since, until, after, limit=limit + 1
+    )
+    items = [(e, False) for e in shared]
     if viewer_id:
-        private = read(private_partition(mentee_id, viewer_id))
+        # Private entries past the shared page's last one cannot be on this page.
+        upto = shared[-1].position if len(shared) > limit else None
+        private = store.entries(
+            private_partition(mentee_id, viewer_id), wanted, since, until, after, upto, limit + 1
+        )
         items = sorted(items + [(e, True) for e in private], key=lambda i: i[0].position)
     page = items[:limit]
     more = len(items) > limit
