@@ -6,6 +6,7 @@ Add a read model with one line in `PROJECTIONS`; its `name` is the view's name (
 
 from __future__ import annotations
 
+from projections.calendar import CalendarProjection
 from projections.dashboard import DashboardProjection
 from projections.goal_history import GoalHistoryProjection
 from projections.plan_as_of import PlanAsOfProjection
@@ -19,6 +20,7 @@ PROJECTIONS: tuple[type[ViewProjection], ...] = (
     GoalHistoryProjection,
     RoadmapProjection,
     DashboardProjection,
+    CalendarProjection,
 )
 
 
