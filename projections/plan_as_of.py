@@ -3,11 +3,13 @@
 The view keeps, per mentee (partition "plan:<mentee>"):
 - the current plan state as the document "plan:<mentee>" (see `projections.plan_state`);
 - every record of her plan as a "delta" entry (the record itself, JSON);
-- every `CHECKPOINT_EVERY` records of hers, a "checkpoint" entry holding the whole state.
+- every `CHECKPOINT_EVERY` records of hers, a "checkpoint" entry holding the whole state,
+  and a tiny "mark" entry in the partition "marks:<mentee>" to find it by time.
 
 "As of" loads the last checkpoint at or before the moment and folds at most
 `CHECKPOINT_EVERY - 1` deltas with the same reducer the live view uses, so its cost depends
-on K and the plan's size, not on the length of its history.
+on K and the plan's size, not on the length of its history. (By time, finding the mark
+reads the mark rows after the moment: one tiny row per K events, not the deltas.)
 
 "As of a time" means: the plan after the last change made at or before that time.
 Streams are routed to their mentee by small "stream:<id>" documents written when a plan,
@@ -16,7 +18,7 @@ goal or proposal is created (later events of those streams do not name the mente
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from projections.plan_diff import diff_plans
@@ -34,6 +36,7 @@ from projections.store import Entry, ViewProjection, ViewStore, ViewTx
 CHECKPOINT_EVERY = 64
 DELTA = "delta"
 CHECKPOINT = "checkpoint"
+MARK = "mark"
 
 
 def record_doc(record: EventRecord) -> dict[str, Any]:
@@ -66,6 +69,11 @@ def partition_of(mentee_id: str) -> str:
     return f"plan:{mentee_id}"
 
 
+def marks_of(mentee_id: str) -> str:
+    """Where a tiny "mark" row per checkpoint is kept, to find checkpoints by time."""
+    return f"marks:{mentee_id}"
+
+
 def route(record: EventRecord, tx: ViewTx) -> str | None:
     """The mentee whose plan a record belongs to, remembering new streams; None if unknown."""
     named = mentee_named_by(record)
@@ -96,6 +104,7 @@ class PlanAsOfProjection(ViewProjection):
         tx.append(key, record.position, record.at, DELTA, record_doc(record))
         if state["events"] % self.checkpoint_every == 0:
             tx.append(key, record.position, record.at, CHECKPOINT, state)
+            tx.append(marks_of(mentee_id), record.position, record.at, MARK, {})
 
 
 def state_as_of(
@@ -108,15 +117,38 @@ def state_as_of(
     partition = partition_of(mentee_id)
     if when is None and position is None:
         return store.get(partition) or empty_plan(mentee_id)
-    if when is not None:
-        last = store.last_entry(partition, DELTA, at_or_before=when, position_at_or_before=position)
-        if last is None:
-            return empty_plan(mentee_id)
-        position = last.position
-    checkpoint = store.last_entry(partition, CHECKPOINT, position_at_or_before=position)
+    if when is None:
+        checkpoint = store.last_entry(partition, CHECKPOINT, position_at_or_before=position)
+        start = None if checkpoint is None else checkpoint.position
+        deltas = store.entries(partition, kinds=[DELTA], after=start, upto=position)
+        return _fold(mentee_id, checkpoint, deltas)
+    return _state_at_time(store, mentee_id, when, position)
+
+
+def _state_at_time(
+    store: ViewStore, mentee_id: str, when: datetime, position: int | None
+) -> PlanState:
+    # The marks (one tiny row per checkpoint) find the checkpoint by time without scanning
+    # the deltas written since; the deltas read are those between it and the next one.
+    partition, marks = partition_of(mentee_id), marks_of(mentee_id)
+    mark = store.last_entry(marks, MARK, at_or_before=when, position_at_or_before=position)
+    start = None if mark is None else mark.position
+    following = store.entries(marks, kinds=[MARK], after=start, limit=1)
+    upto = following[0].position if following else None
+    if position is not None:
+        upto = position if upto is None else min(upto, position)
+    checkpoint = None
+    if start is not None:
+        (checkpoint,) = store.entries(partition, kinds=[CHECKPOINT], after=start - 1, upto=start)
+    until = when + timedelta(microseconds=1)  # `until` excludes; "as of" includes `when`
+    deltas = store.entries(partition, kinds=[DELTA], after=start, upto=upto, until=until)
+    return _fold(mentee_id, checkpoint, deltas)
+
+
+def _fold(mentee_id: str, checkpoint: Entry | None, deltas: list[Entry]) -> PlanState:
+    """The checkpoint's state (or the empty plan) with the deltas after it folded in."""
     state = empty_plan(mentee_id) if checkpoint is None else checkpoint.doc
-    after = None if checkpoint is None else checkpoint.position
-    for entry in store.entries(partition, kinds=[DELTA], after=after, upto=position):
+    for entry in deltas:
         apply_event(state, record_from_entry(entry))
     return state
 
