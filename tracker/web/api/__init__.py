@@ -11,6 +11,7 @@ from tracker.web.api.plans import plans
 from tracker.web.api.proposals import proposals
 from tracker.web.api.support_network import support_network
 from tracker.web.blueprint import ApiBlueprint
+from tracker.web.calendar import calendar
 from tracker.web.read_models import read_models
 
 API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
@@ -23,4 +24,5 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     proposals,
     check_ins,
     read_models,
+    calendar,
 )

@@ -1,0 +1,133 @@
+"""GET /api/v1/plans/<mentee_id>/calendar.ics: the mentee's check-ins, milestones and action
+items as an iCalendar feed (RFC 5545), for the calendar people already use.
+
+Every item is an all-day event with a stable UID; its SEQUENCE grows when it moves or its
+status changes, and a cancelled check-in or dropped milestone stays in the feed with
+STATUS:CANCELLED so that calendars remove it. DTSTAMP and LAST-MODIFIED are the time of the
+item's last change, so the same history always gives the same bytes: the ETag is their
+hash, and a client sending it back in If-None-Match gets 304 Not Modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import Response, current_app, request
+
+from projections.calendar import VIEW, calendar_for
+from tracker.errors import NotFound
+from tracker.web.actor import acting
+from tracker.web.blueprint import ApiBlueprint
+from tracker.web.read_models import get_projections
+
+ICALENDAR = "text/calendar"
+PRODID = "-//Mentoring tracker//Calendar feed 1.0//EN"
+UID_DOMAIN = "mentoring-tracker"
+CATEGORIES = {"check_in": "Check-in", "milestone": "Milestone", "action_item": "Action item"}
+# RFC 5545 3.1: content lines are folded at 75 octets.
+LINE_OCTETS = 75
+# TEXT may hold no control characters but the tab; newlines are escaped as \n.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+calendar = ApiBlueprint(
+    "calendar", __name__, description="A mentee's dates, as a calendar feed (iCalendar)."
+)
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
+    value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    for raw, escaped in (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")):
+        value = value.replace(raw, escaped)
+    return value
+
+
+def fold(line: str) -> str:
+    """Split a content line into pieces of at most 75 octets, never inside a character."""
+    pieces: list[str] = []
+    current, size = "", 0
+    for char in line:
+        octets = len(char.encode())
+        limit = LINE_OCTETS if not pieces else LINE_OCTETS - 1  # continuations start with " "
+        if size + octets > limit:
+            pieces.append(current)
+            current, size = "", 0
+        current += char
+        size += octets
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+def utc_stamp(moment: str) -> str:
+    """An ISO date-time as an RFC 5545 UTC DATE-TIME (20250106T090000Z)."""
+    return datetime.fromisoformat(moment).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _day(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def event_lines(entry: dict[str, Any]) -> Iterator[str]:
+    """The content lines of one all-day VEVENT (unfolded)."""
+    day = date.fromisoformat(entry["date"])
+    stamp = utc_stamp(entry["modified"])
+    yield "BEGIN:VEVENT"
+    yield f"UID:{entry['uid']}@{UID_DOMAIN}"
+    yield f"DTSTAMP:{stamp}"
+    yield f"DTSTART;VALUE=DATE:{_day(day)}"
+    yield f"DTEND;VALUE=DATE:{_day(day + timedelta(days=1))}"  # the end is exclusive
+    yield f"SEQUENCE:{entry['sequence']}"
+    yield f"STATUS:{entry['status'].upper()}"
+    yield f"SUMMARY:{escape_text(entry['summary'])}"
+    yield f"DESCRIPTION:{escape_text(entry['description'])}"
+    yield f"CATEGORIES:{escape_text(CATEGORIES[entry['kind']])}"
+    yield "TRANSP:TRANSPARENT"  # a reminder, not a busy day
+    yield f"CREATED:{utc_stamp(entry['created'])}"
+    yield f"LAST-MODIFIED:{stamp}"
+    yield "END:VEVENT"
+
+
+def ics_calendar(found: dict[str, Any]) -> str:
+    """The whole VCALENDAR of one mentee's calendar entries, CRLF line ends, folded."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{escape_text('Mentoring: ' + found['mentee_id'])}",
+    ]
+    for entry in found["entries"]:
+        lines.extend(event_lines(entry))
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+@calendar.get("/plans/<mentee_id>/calendar.ics")
+@acting
+@calendar.response(
+    200,
+    {"type": "string", "description": "An iCalendar (RFC 5545) document."},
+    content_type=ICALENDAR,
+    description="The calendar; its ETag changes whenever any of its items does.",
+)
+@calendar.alt_response(304, response="NOT_MODIFIED")
+@calendar.alt_response(404, response="NOT_FOUND")
+def plan_calendar(mentee_id: str) -> Response:
+    """The mentee's check-ins, milestone due dates and action-item due dates, as iCalendar.
+
+    All-day events with stable UIDs; a moved item keeps its UID with a higher SEQUENCE, a
+    cancelled check-in or dropped milestone has STATUS:CANCELLED. Private notes never
+    appear. Send the ETag back in If-None-Match to get 304 when nothing changed.
+    """
+    found = calendar_for(get_projections().fresh(VIEW), mentee_id)
+    if found is None:
+        raise NotFound("plan", mentee_id)
+    body = ics_calendar(found).encode()
+    response = current_app.response_class(body, content_type=f"{ICALENDAR}; charset=utf-8")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.make_conditional(request)  # 304 when If-None-Match holds the ETag
+    return response
