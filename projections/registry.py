@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from projections.calendar import CalendarProjection
 from projections.dashboard import DashboardProjection
+from projections.feed_index import FeedIndexProjection
 from projections.goal_history import GoalHistoryProjection
 from projections.plan_as_of import PlanAsOfProjection
 from projections.roadmap import RoadmapProjection
@@ -21,6 +22,7 @@ PROJECTIONS: tuple[type[ViewProjection], ...] = (
     RoadmapProjection,
     DashboardProjection,
     CalendarProjection,
+    FeedIndexProjection,
 )
 
 
