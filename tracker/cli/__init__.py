@@ -47,6 +47,7 @@ def main(ctx: click.Context, database_url: str) -> None:
 
 # Commands, one line each.
 from tracker.cli.demo import demo  # noqa: E402
+from tracker.cli.feed import export, follow_command, import_  # noqa: E402
 from tracker.cli.projections import project, projections  # noqa: E402
 from tracker.cli.serve import serve  # noqa: E402
 
@@ -54,3 +55,6 @@ main.add_command(demo)
 main.add_command(serve)
 main.add_command(project)
 main.add_command(projections)
+main.add_command(export)
+main.add_command(import_)
+main.add_command(follow_command)

@@ -12,6 +12,7 @@ from tracker.web.api.proposals import proposals
 from tracker.web.api.support_network import support_network
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.calendar import calendar
+from tracker.web.feed import feed
 from tracker.web.read_models import read_models
 
 API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
@@ -25,4 +26,5 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     check_ins,
     read_models,
     calendar,
+    feed,
 )
