@@ -33,6 +33,20 @@ class Conflict(ApplicationError):
         self.current = current
 
 
+class StaleVersion(Conflict):
+    """The caller named a version (HTTP If-Match) that is no longer the current one.
+
+    Unlike a plain `Conflict` (two writers passing the version check at the same moment),
+    this one is known before anything is tried, and names the record so that callers can
+    say what changed since the version they had.
+    """
+
+    def __init__(self, what: str, aggregate_id: str, expected: int, current: int) -> None:
+        super().__init__(what, expected, current)
+        self.aggregate_id = aggregate_id
+        self.had = expected  # as `expected`, but never None
+
+
 class AlreadyExists(ApplicationError):
     """Creating something that exists already (e.g. a second plan for the same mentee)."""
 

@@ -108,7 +108,8 @@ class Api:
         }
         mentorship_id = str(self.ok("POST", "/api/v1/mentorships", invitation)["id"])
         agreement = {"cadence_days": 30, "meeting_minutes": 60, "guidance": "career"}
-        self.ok("POST", f"/api/v1/mentorships/{mentorship_id}/accept", agreement, actor=MENTOR)
+        accept = f"/api/v1/mentorships/{mentorship_id}/accept"
+        self.ok("POST", accept, agreement, actor=MENTOR, version=1)
         return mentorship_id
 
 

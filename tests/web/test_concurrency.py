@@ -16,14 +16,14 @@ def goal(api: Any) -> str:
     return f"/api/v1/goals/{api.draft_goal()}"
 
 
-def test_a_stale_if_match_is_a_409_naming_the_current_version(api: Any, goal: str) -> None:
+def test_a_stale_if_match_is_a_412_naming_the_current_version(api: Any, goal: str) -> None:
     api.ok("POST", f"{goal}/revisions", {"changes": {"title": "One"}, "reason": "First"}, version=1)
 
     stale = api.post(
         f"{goal}/revisions", {"changes": {"title": "Two"}, "reason": "Late"}, version=1
     )
 
-    assert stale.status_code == 409
+    assert stale.status_code == 412
     assert stale.content_type == "application/problem+json"
     assert stale.headers["ETag"] == '"2"'
     problem = stale.get_json()
@@ -48,7 +48,7 @@ def test_a_stale_section_edit_writes_nothing(api: Any) -> None:
 
     stale = api.call("PATCH", path, {"fields": {"statement": "Other"}}, version=1)
 
-    assert stale.status_code == 409
+    assert stale.status_code == 412
     plan = api.ok("GET", f"/api/v1/plans/{MENTEE}")
     assert plan["version"] == 2
     assert plan["sections"]["vision_statement"] == {"statement": "Help teams grow"}

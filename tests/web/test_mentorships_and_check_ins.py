@@ -31,7 +31,7 @@ def test_the_agreement_changes_and_the_mentorship_ends(api: Any) -> None:
     }
     api.ok("PUT", f"{path}/agreement", terms, actor=MENTOR, version=2)
 
-    api.ok("POST", f"{path}/end", {"reason": "Goal reached"})
+    api.ok("POST", f"{path}/end", {"reason": "Goal reached"}, version=3)
 
     read = api.ok("GET", path)
     assert (read["status"], read["agreement"]["cadence_days"]) == ("ended", 14)
@@ -41,7 +41,7 @@ def test_an_agreement_out_of_bounds_is_a_422(api: Any) -> None:
     path = f"/api/v1/mentorships/{api.active_mentorship()}"
     terms = {"cadence_days": 1000, "meeting_minutes": 60, "guidance": "career"}
 
-    response = api.call("PUT", f"{path}/agreement", terms)
+    response = api.call("PUT", f"{path}/agreement", terms, version=2)
 
     assert response.status_code == 422
     assert "cadence_days" in response.get_json()["errors"]
@@ -79,8 +79,8 @@ def test_a_check_in_with_its_outcomes(api: Any) -> None:
         f"/api/v1/mentorships/{mentorship_id}/check-ins", {"scheduled_for": "2025-02-03"}
     ).headers["Location"]
     api.ok("POST", f"{check_in}/agenda", {"text": "Hiring plan, with two options"})
-    api.ok("POST", f"{check_in}/answers", {"where_are_you_now": "Senior engineer"})
-    api.ok("POST", f"{check_in}/hold", {"held_on": "2025-02-04"}, actor=MENTOR)
+    api.ok("POST", f"{check_in}/answers", {"where_are_you_now": "Senior engineer"}, version=2)
+    api.ok("POST", f"{check_in}/hold", {"held_on": "2025-02-04"}, actor=MENTOR, version=3)
     api.ok("POST", f"{check_in}/feedback", {"text": "Good preparation"}, actor=MENTOR)
     api.ok("POST", f"{check_in}/lessons", {"text": "Ask for the budget early"})
     item = api.ok(
@@ -88,7 +88,7 @@ def test_a_check_in_with_its_outcomes(api: Any) -> None:
         f"{check_in}/action-items",
         {"text": "Draft a job ad", "owner_id": MENTEE, "due": "2025-02-20"},
     )
-    api.ok("POST", f"{check_in}/action-items/{item['item_id']}/done")
+    api.ok("POST", f"{check_in}/action-items/{item['item_id']}/done", version=item["version"])
 
     read = api.ok("GET", check_in)
 

@@ -30,9 +30,10 @@ def test_a_section_edit_is_kept_with_only_what_changed(api: Any) -> None:
     api.start_plan()
     path = f"/api/v1/plans/{MENTEE}/sections/three_circles"
     first = {"fields": {"good_at": "Untangling systems", "want_to_do": "Grow people"}}
-    api.ok("PATCH", path, first)
+    api.ok("PATCH", path, first, version=1)
 
-    receipt = api.ok("PATCH", path, {"fields": {"good_at": "Explaining"}, "reason": "Clearer"})
+    edit = {"fields": {"good_at": "Explaining"}, "reason": "Clearer"}
+    receipt = api.ok("PATCH", path, edit, version=2)
 
     assert receipt["version"] == 3
     plan = api.ok("GET", f"/api/v1/plans/{MENTEE}")
@@ -45,9 +46,10 @@ def test_a_section_edit_is_kept_with_only_what_changed(api: Any) -> None:
 def test_put_replaces_the_whole_section(api: Any) -> None:
     api.start_plan()
     path = f"/api/v1/plans/{MENTEE}/sections/three_circles"
-    api.ok("PATCH", path, {"fields": {"good_at": "Untangling", "want_to_do": "Grow people"}})
+    first = {"fields": {"good_at": "Untangling", "want_to_do": "Grow people"}}
+    api.ok("PATCH", path, first, version=1)
 
-    api.ok("PUT", path, {"fields": {"good_at": "Explaining"}, "reason": "Starting over"})
+    api.ok("PUT", path, {"fields": {"good_at": "Explaining"}, "reason": "Starting over"}, version=2)
 
     plan = api.ok("GET", f"/api/v1/plans/{MENTEE}")
     assert plan["sections"]["three_circles"] == {"good_at": "Explaining", "want_to_do": ""}
@@ -99,8 +101,9 @@ def test_milestones_slip_and_are_met(api: Any) -> None:
     added = api.ok("POST", f"{goal}/milestones", {"title": "Shadow a lead", "due": "2025-03-01"})
     milestone = f"{goal}/milestones/{added['item_id']}"
 
-    api.ok("POST", f"{milestone}/reschedule", {"due": "2025-04-01", "reason": "Team busy"})
-    api.ok("POST", f"{milestone}/complete")
+    moved = {"due": "2025-04-01", "reason": "Team busy"}
+    api.ok("POST", f"{milestone}/reschedule", moved, version=2)
+    api.ok("POST", f"{milestone}/complete", version=3)
     recognised = {
         "title": "First lead",
         "evidence": "Ran planning",
@@ -121,12 +124,13 @@ def test_milestones_slip_and_are_met(api: Any) -> None:
 def test_lifecycle_steps_follow_the_rules(api: Any) -> None:
     api.start_plan()
     goal = f"/api/v1/goals/{api.draft_goal()}"
-    api.ok("POST", f"{goal}/activate")
-    api.ok("POST", f"{goal}/defer", {"reason": "Parental leave"})
-    api.ok("POST", f"{goal}/reopen", {"reason": "Back at work"})
-    api.ok("POST", f"{goal}/achieve", {"evidence": "Promoted"})
+    api.ok("POST", f"{goal}/activate", version=1)
+    api.ok("POST", f"{goal}/defer", {"reason": "Parental leave"}, version=2)
+    api.ok("POST", f"{goal}/reopen", {"reason": "Back at work"}, version=3)
+    api.ok("POST", f"{goal}/achieve", {"evidence": "Promoted"}, version=4)
 
-    revised = api.post(f"{goal}/revisions", {"changes": {"title": "Bigger"}, "reason": "Why not"})
+    bigger = {"changes": {"title": "Bigger"}, "reason": "Why not"}
+    revised = api.post(f"{goal}/revisions", bigger, version=5)
 
     assert revised.status_code == 422
     assert "reopened" in revised.get_json()["detail"]
@@ -153,8 +157,8 @@ def test_options_are_researched_and_narrowed_and_supporters_added(api: Any) -> N
     option = api.ok("POST", f"{plan}/options", {"title": "Engineering manager"})["item_id"]
     other = api.ok("POST", f"{plan}/options", {"title": "Staff engineer"})["item_id"]
     api.ok("POST", f"{plan}/options/{option}/research", {"facts": "Two openings", "sources": "HR"})
-    api.ok("POST", f"{plan}/options/{option}/shortlist")
-    api.ok("POST", f"{plan}/options/{other}/discard", {"reason": "Less people work"})
+    api.ok("POST", f"{plan}/options/{option}/shortlist", version=4)
+    api.ok("POST", f"{plan}/options/{other}/discard", {"reason": "Less people work"}, version=5)
     supporter = {"name": "Lin", "kind": "person", "brings": "Has managed for ten years"}
     api.ok("POST", f"{plan}/support-network", supporter)
 

@@ -31,7 +31,9 @@ def test_a_goal_journey_on_postgres(postgres_app: Flask, clock: ManualClock) -> 
     )
     edit = {"fields": {"statement": "Help teams grow"}, "reason": "First go"}
     section = "/api/v1/plans/ada/sections/vision_statement"
-    assert client.patch(section, json=edit, headers=MENTEE).status_code == 200
+    assert (
+        client.patch(section, json=edit, headers={**MENTEE, "If-Match": '"1"'}).status_code == 200
+    )
     goal = {
         "kind": "real",
         "title": "Mentor juniors",
@@ -56,7 +58,7 @@ def test_a_goal_journey_on_postgres(postgres_app: Flask, clock: ManualClock) -> 
         headers={**MENTEE, "If-Match": '"2"'},
     )
 
-    assert stale.status_code == 409
+    assert stale.status_code == 412
     assert stale.get_json()["current_version"] == 3
     assert client.get(location).get_json()["engaging"] == "I enjoy it"
     assert client.get(f"{location}?version=2").get_json()["engaging"] is None

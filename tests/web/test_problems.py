@@ -55,7 +55,7 @@ def test_a_broken_rule_is_a_422_naming_its_field(api: Any) -> None:
     }
     goal = f"/api/v1/goals/{api.draft_goal(vague)}"
 
-    problem = assert_problem(api.post(f"{goal}/activate"), 422)
+    problem = assert_problem(api.post(f"{goal}/activate", version=1), 422)
 
     assert "measurable" in problem["detail"]
     assert problem["errors"] == {"measurable": [problem["detail"]]}
@@ -72,7 +72,7 @@ def test_a_criterion_of_the_other_framework_is_refused(api: Any) -> None:
 
 
 def test_acting_for_someone_else_is_a_403(api: Any, goal: str) -> None:
-    problem = assert_problem(api.post(f"{goal}/activate", actor="grace"), 403)
+    problem = assert_problem(api.post(f"{goal}/activate", actor="grace", version=1), 403)
 
     assert "Only the mentee" in problem["detail"]
 

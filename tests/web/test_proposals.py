@@ -21,7 +21,7 @@ def test_an_accepted_goal_proposal_is_applied_crediting_both(app: Flask, api: An
     assert made.status_code == 201
     assert api.ok("GET", goal)["measurable"] == "Team ships its quarterly roadmap"
 
-    accepted = api.ok("POST", f"{made.headers['Location']}/accept", {"reason": "Agreed"})
+    accepted = api.ok("POST", f"{made.headers['Location']}/accept", {"reason": "Agreed"}, version=1)
 
     assert accepted["target_id"] == goal.rsplit("/", 1)[-1]
     assert accepted["target_version"] == 2
@@ -43,7 +43,7 @@ def test_only_the_mentee_accepts(api: Any) -> None:
         "POST", f"{goal}/proposals", {"changes": {"title": "Mine"}, "rationale": "Hm"}, actor=MENTOR
     )
 
-    refused = api.post(f"/api/v1/proposals/{made['id']}/accept", actor=MENTOR)
+    refused = api.post(f"/api/v1/proposals/{made['id']}/accept", actor=MENTOR, version=1)
 
     assert refused.status_code == 403
     assert api.ok("GET", goal)["title"] != "Mine"
@@ -56,7 +56,7 @@ def test_a_section_proposal_declined_changes_nothing(api: Any) -> None:
     made = api.post(f"{section}/proposals", body, actor=MENTOR)
     assert made.status_code == 201
 
-    api.ok("POST", f"{made.headers['Location']}/decline", {"reason": "Not my aim"})
+    api.ok("POST", f"{made.headers['Location']}/decline", {"reason": "Not my aim"}, version=1)
 
     assert api.ok("GET", made.headers["Location"])["status"] == "declined"
     assert api.ok("GET", f"/api/v1/plans/{MENTEE}")["sections"] == {}
@@ -72,6 +72,6 @@ def test_the_proposer_may_withdraw(api: Any) -> None:
         actor=MENTOR,
     )
 
-    api.ok("POST", f"/api/v1/proposals/{made['id']}/withdraw", actor=MENTOR)
+    api.ok("POST", f"/api/v1/proposals/{made['id']}/withdraw", actor=MENTOR, version=1)
 
     assert api.ok("GET", f"/api/v1/proposals/{made['id']}")["status"] == "withdrawn"

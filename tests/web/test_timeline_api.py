@@ -25,28 +25,28 @@ def app(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
     tracker(app).close()
 
 
-def edit_vision(api: Api, statement: str, reason: str) -> None:
+def edit_vision(api: Api, statement: str, reason: str, version: int) -> None:
     path = f"/api/v1/plans/{MENTEE}/sections/vision_statement"
-    api.ok("PATCH", path, {"fields": {"statement": statement}, "reason": reason})
+    api.ok("PATCH", path, {"fields": {"statement": statement}, "reason": reason}, version=version)
 
 
 def types(answer: dict[str, Any]) -> list[str]:
-    return [entry["type"] for entry in answer["entries"]]
+    return [entry["type"] for entry in answer["items"]]
 
 
 def test_the_timeline_shows_a_write_at_once(api: Api, clock: ManualClock) -> None:
     api.start_plan()
     clock.advance(days=3)
-    edit_vision(api, "Lead with care", "first try")
+    edit_vision(api, "Lead with care", "first try", version=1)
     goal_id = api.draft_goal()
     answer = api.ok("GET", TIMELINE)
     assert types(answer) == ["Plan.Started", "Plan.SectionEdited", "Goal.Drafted"]
-    edit = answer["entries"][1]
+    edit = answer["items"][1]
     assert edit["what"] == "edited the section vision_statement"
     assert (edit["actor_id"], edit["reason"]) == (MENTEE, "first try")
     assert edit["at"].startswith("2025-01-09T09:00:00")
     goals = api.ok("GET", f"{TIMELINE}?kind=goal")
-    assert [e["subject"]["id"] for e in goals["entries"]] == [goal_id]
+    assert [e["subject"]["id"] for e in goals["items"]] == [goal_id]
     first_days = api.ok("GET", f"{TIMELINE}?since=2025-01-06&until=2025-01-07")
     assert types(first_days) == ["Plan.Started"]
 
@@ -56,17 +56,17 @@ def test_private_reflections_only_reach_their_author(api: Api) -> None:
     api.active_mentorship()
     api.ok("POST", f"/api/v1/plans/{MENTEE}/reflections", {"text": "Scared", "private": True})
     mine = api.ok("GET", f"{TIMELINE}?kind=reflection")
-    assert [e["private"] for e in mine["entries"]] == [True]
+    assert [e["private"] for e in mine["items"]] == [True]
     theirs = api.ok("GET", TIMELINE, actor=MENTOR)
-    assert "reflection" not in [e["kind"] for e in theirs["entries"]]
+    assert "reflection" not in [e["kind"] for e in theirs["items"]]
     assert "Scared" not in str(theirs)
 
 
 def test_growth_per_month(api: Api, clock: ManualClock) -> None:
     api.start_plan()
-    edit_vision(api, "Lead with care", "first try")
+    edit_vision(api, "Lead with care", "first try", version=1)
     clock.advance(days=60)
-    edit_vision(api, "Lead a team of five with care", "clearer")
+    edit_vision(api, "Lead a team of five with care", "clearer", version=2)
     months = api.ok("GET", f"{GROWTH}?period=month")["points"]
     assert [p["period_start"] for p in months] == ["2025-01-01", "2025-02-01", "2025-03-01"]
     assert [p["section_words"]["vision_statement"] for p in months] == [3, 3, 7]

@@ -7,21 +7,26 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     OperationalError,
     Recording,
 )
 
 from domain import CheckIn, Goal, Mentorship, Plan, Proposal
+from tracker.access import AccessControl, Operation, Resource
 from tracker.clock import Clock, system_clock
-from tracker.errors import Conflict, NotFound, StorageUnavailable
+from tracker.erasure import CryptoShredding
+from tracker.errors import Conflict, NotFound, StaleVersion, StorageUnavailable
 from tracker.transcodings import register_domain_transcodings
 
 A = TypeVar("A", bound=Aggregate)
+# A write that names no version and loses a race is tried again on the winner's version.
+RETRIES_WITHOUT_VERSION = 3
 
 # People read these names in error messages.
 AGGREGATE_NAMES: dict[type[Aggregate], str] = {
@@ -54,9 +59,14 @@ class UseCases(Application[UUID]):
         env: dict[str, str] | None = None,
         clock: Clock = system_clock,
         snapshot_interval: int = 50,
+        access: AccessControl | None = None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
+        # Off (None) unless wired: see tracker.access and docs/security.md.
+        self.access = access
+        self.shredding.keyring.clock = clock
+        self.shredding.keyring.on_erasure(self._forget_cached_aggregates)
         if snapshot_interval > 0:
             # The interval is a deployment setting, so it is set per instance.
             intervals = dict.fromkeys((Plan, Goal, CheckIn), snapshot_interval)
@@ -66,10 +76,33 @@ class UseCases(Application[UUID]):
         super().register_transcodings(transcoder)
         register_domain_transcodings(transcoder)
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Each mentee's personal text sealed with her own key (tracker.erasure)."""
+        self.shredding = CryptoShredding.for_application(self)
+        return self.shredding.mapper
+
+    def _forget_cached_aggregates(self) -> None:
+        # A key was erased: cached aggregates may still hold the text it sealed.
+        cache: Any = self.repository.cache
+        if cache is None:
+            return
+        if isinstance(cache, LRUCache):
+            with cache.lock:
+                cache.cache.clear()
+                cache.clear()
+                cache.full = False
+        else:
+            cache.cache.clear()
+
+    def close(self) -> None:
+        super().close()
+        self.shredding.close()
+
     # Loading ------------------------------------------------------------------------------
     def load(self, cls: type[A], ident: UUID | str, version: int | None = None) -> A:
         """The aggregate of the given class, or NotFound (also for an id of another kind)."""
         what = AGGREGATE_NAMES.get(cls, cls.__name__.lower())
+        self.shredding.keyring.refresh_if_due()
         try:
             aggregate_id = ident if isinstance(ident, UUID) else UUID(str(ident))
             aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
@@ -80,7 +113,14 @@ class UseCases(Application[UUID]):
         if version is not None and aggregate.version != version:
             # The repository answers a version beyond the last with the last one.
             raise NotFound(f"version {version} of the {what}", ident)
+        if self.access is not None:
+            self.access.guard_read(aggregate, what, ident)
         return aggregate
+
+    def authorize(self, operation: Operation, resource: Resource | None = None) -> None:
+        """Refuse the current actor an operation the access policy does not allow (if on)."""
+        if self.access is not None:
+            self.access.require(operation, resource)
 
     # Writing ------------------------------------------------------------------------------
     def create(self, *aggregates: Aggregate, created: dict[str, str] | None = None) -> Receipt:
@@ -97,7 +137,24 @@ class UseCases(Application[UUID]):
         """Load, refuse a stale expected version, apply one domain action, save atomically.
 
         If the action returns a string it is recorded in the receipt as the created item's id.
+        Without an expected version the caller takes whatever is current, so a save that loses
+        a race to another writer is tried again on the new version (appends commute).
         """
+        if expected_version is None:
+            for _ in range(RETRIES_WITHOUT_VERSION):
+                try:
+                    return self._change_once(cls, ident, None, action)
+                except Conflict:
+                    continue
+        return self._change_once(cls, ident, expected_version, action)
+
+    def _change_once(
+        self,
+        cls: type[A],
+        ident: UUID | str,
+        expected_version: int | None,
+        action: Callable[[A], Any],
+    ) -> Receipt:
         aggregate = self.load(cls, ident)
         self.require_version(aggregate, expected_version)
         result = action(aggregate)
@@ -107,12 +164,14 @@ class UseCases(Application[UUID]):
     def require_version(self, aggregate: Aggregate, expected_version: int | None) -> None:
         if expected_version is not None and aggregate.version != expected_version:
             what = AGGREGATE_NAMES.get(type(aggregate), "record")
-            raise Conflict(what, expected_version, aggregate.version)
+            raise StaleVersion(what, str(aggregate.id), expected_version, aggregate.version)
 
     def _save(
         self, aggregates: tuple[Aggregate, ...], expected: int | None, created: dict[str, str]
     ) -> Receipt:
         first = aggregates[0]
+        if self.access is not None:
+            self.access.guard_events(aggregates)
         try:
             recordings: list[Recording[UUID]] = self.save(*aggregates)
         except IntegrityError:

@@ -19,13 +19,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from webargs.fields import DelimitedList
 
 from projections.growth import PERIODS, growth_for
-from projections.timeline import KINDS, MAX_PAGE, VIEW, has_timeline, timeline_for
+from projections.timeline import KINDS, VIEW, has_timeline, timeline_for
 from tracker.errors import NotFound
 from tracker.projecting import Projections, projector_mode
 from tracker.settings import Settings
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
+from tracker.web.pagination import Cursor, Page, PageQuery, link_headers, paged
+from tracker.web.versions import Rendered
 
 EXTENSION = "projections"
 _opening = threading.Lock()
@@ -58,16 +60,12 @@ class RangeQuery(Schema):
             raise ValidationError("Must be later than `since`.", field_name="until")
 
 
-class TimelineQuery(RangeQuery):
+class TimelineQuery(RangeQuery, PageQuery):
     kind = DelimitedList(
         fields.String(validate=validate.OneOf(KINDS)),
         metadata={"description": f"Only these kinds, comma-separated: {', '.join(KINDS)}."},
     )
-    after = fields.Integer(
-        validate=validate.Range(min=0, max=2**63 - 1),
-        metadata={"description": "Continue after this position (the last page's next_after)."},
-    )
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))
+    cursor = Cursor(of=int, metadata={"description": "The previous page's next_cursor."})
 
 
 class GrowthQuery(RangeQuery):
@@ -95,22 +93,23 @@ def get_projections() -> Projections:
 @read_models.get("/plans/<mentee_id>/timeline")
 @acting
 @read_models.arguments(TimelineQuery, location="query")
-@read_models.response(200)
+@read_models.response(200, headers=link_headers())
 @read_models.alt_response(404, response="NOT_FOUND")
-def timeline(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
+def timeline(query: dict[str, Any], mentee_id: str) -> Rendered:
     """Every change to the mentee's plan in order: what, which part, who, when and why.
 
-    Pages of `limit` entries; pass `next_after` back as `after` for the next page. Private
-    reflections and notes appear only to their author.
+    Pages of `limit` entries (`items`); pass `next_cursor` back as `cursor`, or follow the
+    Link header, for the next page. Private reflections and notes appear only to their author.
     """
     store = get_projections().fresh(VIEW)
     if not has_timeline(store, mentee_id):
         raise NotFound("plan", mentee_id)
-    return timeline_for(
+    found = timeline_for(
         store, mentee_id, viewer_id=acting_user(), kinds=query.get("kind"),
-        since=query.get("since"), until=query.get("until"), after=query.get("after"),
+        since=query.get("since"), until=query.get("until"), after=query.get("cursor"),
         limit=query["limit"],
     )  # fmt: skip
+    return paged(Page(found["entries"], found["next_after"]), mentee_id=mentee_id)
 
 
 @read_models.get("/plans/<mentee_id>/growth")

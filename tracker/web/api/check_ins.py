@@ -11,6 +11,8 @@ from flask import url_for
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker, write_context
+from tracker.web.listings import check_ins_of_mentorship, listed
+from tracker.web.pagination import link_headers
 from tracker.web.schemas.checkins import (
     ActionItemSchema,
     AnswersSchema,
@@ -21,7 +23,9 @@ from tracker.web.schemas.checkins import (
     ScheduleSchema,
 )
 from tracker.web.schemas.common import NoBodySchema, ReasonSchema, ReceiptSchema, TextSchema
-from tracker.web.versions import Rendered, created, versioned, with_etag, written
+from tracker.web.schemas.lists import CheckInListQuery, CheckInPage
+from tracker.web.versions import Rendered, conditional, created, with_etag, written
+from tracker.web.writes import appends, creates, overwrites
 
 check_ins = ApiBlueprint("check-ins", __name__, description="Meetings of a mentorship.")
 
@@ -30,6 +34,7 @@ CHECK_IN_PATH = "/check-ins/<uuid:check_in_id>"
 
 @check_ins.post("/mentorships/<uuid:mentorship_id>/check-ins")
 @acting
+@creates
 @check_ins.arguments(ScheduleSchema)
 @check_ins.response(201, ReceiptSchema)
 def schedule_check_in(body: dict[str, Any], mentorship_id: UUID) -> Rendered:
@@ -39,8 +44,19 @@ def schedule_check_in(body: dict[str, Any], mentorship_id: UUID) -> Rendered:
     return created(receipt, url_for("check-ins.get_check_in", check_in_id=receipt.id))
 
 
+@check_ins.get("/mentorships/<uuid:mentorship_id>/check-ins")
+@acting
+@check_ins.arguments(CheckInListQuery, location="query")
+@check_ins.response(200, CheckInPage, headers=link_headers())
+@check_ins.alt_response(404, response="NOT_FOUND")
+def list_check_ins(query: dict[str, Any], mentorship_id: UUID) -> Rendered:
+    """The check-ins of a mentorship by date, `?status=` to keep one status."""
+    return listed(check_ins_of_mentorship(str(mentorship_id), query.get("status")), query)
+
+
 @check_ins.get(CHECK_IN_PATH)
 @acting
+@conditional
 @check_ins.response(200, CheckInSchema)
 @check_ins.alt_response(404, response="NOT_FOUND")
 def get_check_in(check_in_id: UUID) -> Rendered:
@@ -50,7 +66,7 @@ def get_check_in(check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/reschedule")
 @acting
-@versioned
+@overwrites
 @check_ins.arguments(RescheduleSchema)
 @check_ins.response(200, ReceiptSchema)
 def reschedule_check_in(body: dict[str, Any], check_in_id: UUID) -> Rendered:
@@ -61,7 +77,7 @@ def reschedule_check_in(body: dict[str, Any], check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/agenda")
 @acting
-@versioned
+@appends
 @check_ins.arguments(TextSchema)
 @check_ins.response(200, ReceiptSchema)
 def add_agenda_item(body: dict[str, Any], check_in_id: UUID) -> Rendered:
@@ -72,7 +88,7 @@ def add_agenda_item(body: dict[str, Any], check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/answers")
 @acting
-@versioned
+@overwrites
 @check_ins.arguments(AnswersSchema)
 @check_ins.response(200, ReceiptSchema)
 def answer_four_questions(body: dict[str, Any], check_in_id: UUID) -> Rendered:
@@ -83,7 +99,7 @@ def answer_four_questions(body: dict[str, Any], check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/hold")
 @acting
-@versioned
+@overwrites
 @check_ins.arguments(HoldSchema)
 @check_ins.response(200, ReceiptSchema)
 def hold_check_in(body: dict[str, Any], check_in_id: UUID) -> Rendered:
@@ -94,7 +110,7 @@ def hold_check_in(body: dict[str, Any], check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/cancel")
 @acting
-@versioned
+@overwrites
 @check_ins.arguments(ReasonSchema)
 @check_ins.response(200, ReceiptSchema)
 def cancel_check_in(body: dict[str, Any], check_in_id: UUID) -> Rendered:
@@ -105,7 +121,7 @@ def cancel_check_in(body: dict[str, Any], check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/feedback")
 @acting
-@versioned
+@appends
 @check_ins.arguments(TextSchema)
 @check_ins.response(200, ReceiptSchema)
 def record_feedback(body: dict[str, Any], check_in_id: UUID) -> Rendered:
@@ -116,7 +132,7 @@ def record_feedback(body: dict[str, Any], check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/lessons")
 @acting
-@versioned
+@appends
 @check_ins.arguments(TextSchema)
 @check_ins.response(200, ReceiptSchema)
 def record_lesson(body: dict[str, Any], check_in_id: UUID) -> Rendered:
@@ -127,7 +143,7 @@ def record_lesson(body: dict[str, Any], check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/action-items")
 @acting
-@versioned
+@appends
 @check_ins.arguments(ActionItemSchema)
 @check_ins.response(200, ReceiptSchema)
 def assign_action_item(body: dict[str, Any], check_in_id: UUID) -> Rendered:
@@ -138,7 +154,7 @@ def assign_action_item(body: dict[str, Any], check_in_id: UUID) -> Rendered:
 
 @check_ins.post(f"{CHECK_IN_PATH}/action-items/<uuid:item_id>/done")
 @acting
-@versioned
+@overwrites
 @check_ins.arguments(NoBodySchema, required=False)
 @check_ins.response(200, ReceiptSchema)
 def complete_action_item(_: dict[str, Any], check_in_id: UUID, item_id: UUID) -> Rendered:
@@ -149,7 +165,7 @@ def complete_action_item(_: dict[str, Any], check_in_id: UUID, item_id: UUID) ->
 
 @check_ins.post(f"{CHECK_IN_PATH}/notes")
 @acting
-@versioned
+@appends
 @check_ins.arguments(NoteSchema)
 @check_ins.response(200, ReceiptSchema)
 def write_note(body: dict[str, Any], check_in_id: UUID) -> Rendered:

@@ -11,6 +11,8 @@ from flask import url_for
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker, write_context
+from tracker.web.listings import goals_of_plan, listed
+from tracker.web.pagination import link_headers
 from tracker.web.schemas.common import NoBodySchema, ReasonSchema, ReceiptSchema
 from tracker.web.schemas.goals import (
     AchievementSchema,
@@ -21,7 +23,9 @@ from tracker.web.schemas.goals import (
     GoalVersionQuery,
     RevisionSchema,
 )
-from tracker.web.versions import Rendered, created, versioned, with_etag, written
+from tracker.web.schemas.lists import GoalListQuery, GoalPage
+from tracker.web.versions import Rendered, conditional, created, with_etag, written
+from tracker.web.writes import appends, creates, overwrites
 
 goals = ApiBlueprint("goals", __name__, description="Goals written with SMARTY or REAL.")
 
@@ -30,6 +34,7 @@ GOAL_PATH = "/goals/<uuid:goal_id>"
 
 @goals.post("/plans/<mentee_id>/goals")
 @acting
+@creates
 @goals.arguments(DraftGoalSchema)
 @goals.response(201, ReceiptSchema)
 def draft_goal(body: dict[str, Any], mentee_id: str) -> Rendered:
@@ -38,8 +43,19 @@ def draft_goal(body: dict[str, Any], mentee_id: str) -> Rendered:
     return created(receipt, url_for("goals.get_goal", goal_id=receipt.id))
 
 
+@goals.get("/plans/<mentee_id>/goals")
+@acting
+@goals.arguments(GoalListQuery, location="query")
+@goals.response(200, GoalPage, headers=link_headers())
+@goals.alt_response(404, response="NOT_FOUND")
+def list_goals(query: dict[str, Any], mentee_id: str) -> Rendered:
+    """The goals of the mentee's plan in the order drafted, `?status=` to keep one status."""
+    return listed(goals_of_plan(mentee_id, query.get("status")), query)
+
+
 @goals.get(GOAL_PATH)
 @goals.arguments(GoalVersionQuery, location="query")
+@conditional
 @goals.response(200, GoalSchema)
 @goals.alt_response(404, response="NOT_FOUND")
 def get_goal(query: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -49,7 +65,7 @@ def get_goal(query: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @goals.post(f"{GOAL_PATH}/revisions")
 @acting
-@versioned
+@overwrites
 @goals.arguments(RevisionSchema)
 @goals.response(200, ReceiptSchema)
 def revise_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -59,7 +75,7 @@ def revise_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @goals.post(f"{GOAL_PATH}/activate")
 @acting
-@versioned
+@overwrites
 @goals.arguments(NoBodySchema, required=False)
 @goals.response(200, ReceiptSchema)
 def activate_goal(_: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -69,7 +85,7 @@ def activate_goal(_: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @goals.post(f"{GOAL_PATH}/achieve")
 @acting
-@versioned
+@overwrites
 @goals.arguments(AchieveSchema, required=False)
 @goals.response(200, ReceiptSchema)
 def achieve_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -79,7 +95,7 @@ def achieve_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @goals.post(f"{GOAL_PATH}/abandon")
 @acting
-@versioned
+@overwrites
 @goals.arguments(ReasonSchema)
 @goals.response(200, ReceiptSchema)
 def abandon_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -89,7 +105,7 @@ def abandon_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @goals.post(f"{GOAL_PATH}/defer")
 @acting
-@versioned
+@overwrites
 @goals.arguments(ReasonSchema)
 @goals.response(200, ReceiptSchema)
 def defer_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -99,7 +115,7 @@ def defer_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @goals.post(f"{GOAL_PATH}/reopen")
 @acting
-@versioned
+@overwrites
 @goals.arguments(ReasonSchema)
 @goals.response(200, ReceiptSchema)
 def reopen_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -109,7 +125,7 @@ def reopen_goal(body: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @goals.post(f"{GOAL_PATH}/feedback")
 @acting
-@versioned
+@appends
 @goals.arguments(FeedbackSchema)
 @goals.response(200, ReceiptSchema)
 def give_feedback(body: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -119,7 +135,7 @@ def give_feedback(body: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @goals.post(f"{GOAL_PATH}/achievements")
 @acting
-@versioned
+@appends
 @goals.arguments(AchievementSchema)
 @goals.response(200, ReceiptSchema)
 def recognise_achievement(body: dict[str, Any], goal_id: UUID) -> Rendered:

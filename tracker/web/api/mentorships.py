@@ -18,7 +18,8 @@ from tracker.web.schemas.mentorships import (
     InvitationSchema,
     MentorshipSchema,
 )
-from tracker.web.versions import Rendered, created, versioned, with_etag, written
+from tracker.web.versions import Rendered, conditional, created, with_etag, written
+from tracker.web.writes import creates, overwrites
 
 mentorships = ApiBlueprint(
     "mentorships", __name__, description="One mentor and one mentee, and their agreement."
@@ -29,6 +30,7 @@ MENTORSHIP_PATH = "/mentorships/<uuid:mentorship_id>"
 
 @mentorships.post("/mentorships")
 @acting
+@creates
 @mentorships.arguments(InvitationSchema)
 @mentorships.response(201, ReceiptSchema)
 def invite_mentor(body: dict[str, Any]) -> Rendered:
@@ -38,6 +40,7 @@ def invite_mentor(body: dict[str, Any]) -> Rendered:
 
 
 @mentorships.get(MENTORSHIP_PATH)
+@conditional
 @mentorships.response(200, MentorshipSchema)
 @mentorships.alt_response(404, response="NOT_FOUND")
 def get_mentorship(mentorship_id: UUID) -> Rendered:
@@ -47,7 +50,7 @@ def get_mentorship(mentorship_id: UUID) -> Rendered:
 
 @mentorships.post(f"{MENTORSHIP_PATH}/accept")
 @acting
-@versioned
+@overwrites
 @mentorships.arguments(AgreementSchema)
 @mentorships.response(200, ReceiptSchema)
 def accept_invitation(body: dict[str, Any], mentorship_id: UUID) -> Rendered:
@@ -58,7 +61,7 @@ def accept_invitation(body: dict[str, Any], mentorship_id: UUID) -> Rendered:
 
 @mentorships.post(f"{MENTORSHIP_PATH}/decline")
 @acting
-@versioned
+@overwrites
 @mentorships.arguments(ReasonSchema)
 @mentorships.response(200, ReceiptSchema)
 def decline_invitation(body: dict[str, Any], mentorship_id: UUID) -> Rendered:
@@ -69,7 +72,7 @@ def decline_invitation(body: dict[str, Any], mentorship_id: UUID) -> Rendered:
 
 @mentorships.put(f"{MENTORSHIP_PATH}/agreement")
 @acting
-@versioned
+@overwrites
 @mentorships.arguments(AgreementChangeSchema)
 @mentorships.response(200, ReceiptSchema)
 def change_agreement(body: dict[str, Any], mentorship_id: UUID) -> Rendered:
@@ -80,7 +83,7 @@ def change_agreement(body: dict[str, Any], mentorship_id: UUID) -> Rendered:
 
 @mentorships.post(f"{MENTORSHIP_PATH}/end")
 @acting
-@versioned
+@overwrites
 @mentorships.arguments(ReasonSchema)
 @mentorships.response(200, ReceiptSchema)
 def end_mentorship(body: dict[str, Any], mentorship_id: UUID) -> Rendered:

@@ -10,7 +10,8 @@ from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker, write_context
 from tracker.web.schemas.common import NoBodySchema, ReasonSchema, ReceiptSchema
 from tracker.web.schemas.goals import MilestoneSchema, RescheduleMilestoneSchema
-from tracker.web.versions import Rendered, versioned, written
+from tracker.web.versions import Rendered, written
+from tracker.web.writes import appends, overwrites
 
 milestones = ApiBlueprint("milestones", __name__, description="Steps toward a goal.")
 
@@ -19,7 +20,7 @@ MILESTONE_PATH = "/goals/<uuid:goal_id>/milestones/<uuid:milestone_id>"
 
 @milestones.post("/goals/<uuid:goal_id>/milestones")
 @acting
-@versioned
+@appends
 @milestones.arguments(MilestoneSchema)
 @milestones.response(200, ReceiptSchema)
 def add_milestone(body: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -29,7 +30,7 @@ def add_milestone(body: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @milestones.post(f"{MILESTONE_PATH}/reschedule")
 @acting
-@versioned
+@overwrites
 @milestones.arguments(RescheduleMilestoneSchema)
 @milestones.response(200, ReceiptSchema)
 def reschedule_milestone(body: dict[str, Any], goal_id: UUID, milestone_id: UUID) -> Rendered:
@@ -43,7 +44,7 @@ def reschedule_milestone(body: dict[str, Any], goal_id: UUID, milestone_id: UUID
 
 @milestones.post(f"{MILESTONE_PATH}/complete")
 @acting
-@versioned
+@overwrites
 @milestones.arguments(NoBodySchema, required=False)
 @milestones.response(200, ReceiptSchema)
 def complete_milestone(_: dict[str, Any], goal_id: UUID, milestone_id: UUID) -> Rendered:
@@ -54,7 +55,7 @@ def complete_milestone(_: dict[str, Any], goal_id: UUID, milestone_id: UUID) -> 
 
 @milestones.post(f"{MILESTONE_PATH}/drop")
 @acting
-@versioned
+@overwrites
 @milestones.arguments(ReasonSchema)
 @milestones.response(200, ReceiptSchema)
 def drop_milestone(body: dict[str, Any], goal_id: UUID, milestone_id: UUID) -> Rendered:

@@ -10,7 +10,8 @@ from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker, write_context
 from tracker.web.schemas.common import NoBodySchema, ReasonSchema, ReceiptSchema
 from tracker.web.schemas.plans import OptionSchema, ResearchSchema
-from tracker.web.versions import Rendered, versioned, written
+from tracker.web.versions import Rendered, written
+from tracker.web.writes import appends, overwrites
 
 options = ApiBlueprint("options", __name__, description="Options the mentee considers.")
 
@@ -19,7 +20,7 @@ OPTION_PATH = "/plans/<mentee_id>/options/<uuid:option_id>"
 
 @options.post("/plans/<mentee_id>/options")
 @acting
-@versioned
+@appends
 @options.arguments(OptionSchema)
 @options.response(200, ReceiptSchema)
 def add_option(body: dict[str, Any], mentee_id: str) -> Rendered:
@@ -29,7 +30,7 @@ def add_option(body: dict[str, Any], mentee_id: str) -> Rendered:
 
 @options.post(f"{OPTION_PATH}/research")
 @acting
-@versioned
+@appends
 @options.arguments(ResearchSchema)
 @options.response(200, ReceiptSchema)
 def research_option(body: dict[str, Any], mentee_id: str, option_id: UUID) -> Rendered:
@@ -40,7 +41,7 @@ def research_option(body: dict[str, Any], mentee_id: str, option_id: UUID) -> Re
 
 @options.post(f"{OPTION_PATH}/shortlist")
 @acting
-@versioned
+@overwrites
 @options.arguments(NoBodySchema, required=False)
 @options.response(200, ReceiptSchema)
 def shortlist_option(_: dict[str, Any], mentee_id: str, option_id: UUID) -> Rendered:
@@ -51,7 +52,7 @@ def shortlist_option(_: dict[str, Any], mentee_id: str, option_id: UUID) -> Rend
 
 @options.post(f"{OPTION_PATH}/discard")
 @acting
-@versioned
+@overwrites
 @options.arguments(ReasonSchema)
 @options.response(200, ReceiptSchema)
 def discard_option(body: dict[str, Any], mentee_id: str, option_id: UUID) -> Rendered:

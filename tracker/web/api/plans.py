@@ -17,7 +17,8 @@ from tracker.web.schemas.plans import (
     SectionEditSchema,
     StartPlanSchema,
 )
-from tracker.web.versions import Rendered, created, versioned, with_etag, written
+from tracker.web.versions import Rendered, conditional, created, with_etag, written
+from tracker.web.writes import appends, creates, overwrites
 
 plans = ApiBlueprint("plans", __name__, description="A mentee's career plan and its sections.")
 
@@ -27,6 +28,7 @@ SECTION_PATH = f"/plans/<mentee_id>/sections/<any({', '.join(PLAN_SECTIONS)}):se
 
 @plans.post("/plans")
 @acting
+@creates
 @plans.arguments(StartPlanSchema)
 @plans.response(201, ReceiptSchema)
 @plans.alt_response(409, response="CONFLICT")
@@ -38,6 +40,7 @@ def start_plan(body: dict[str, Any]) -> Rendered:
 
 @plans.get("/plans/<mentee_id>")
 @acting
+@conditional
 @plans.response(200, PlanSchema)
 @plans.alt_response(404, response="NOT_FOUND")
 def get_plan(mentee_id: str) -> Rendered:
@@ -47,7 +50,7 @@ def get_plan(mentee_id: str) -> Rendered:
 
 @plans.patch(SECTION_PATH)
 @acting
-@versioned
+@overwrites
 @plans.arguments(SectionEditSchema)
 @plans.response(200, ReceiptSchema)
 def edit_section(body: dict[str, Any], mentee_id: str, section: str) -> Rendered:
@@ -59,7 +62,7 @@ def edit_section(body: dict[str, Any], mentee_id: str, section: str) -> Rendered
 
 @plans.put(SECTION_PATH)
 @acting
-@versioned
+@overwrites
 @plans.arguments(SectionEditSchema)
 @plans.response(200, ReceiptSchema)
 def replace_section(body: dict[str, Any], mentee_id: str, section: str) -> Rendered:
@@ -72,7 +75,7 @@ def replace_section(body: dict[str, Any], mentee_id: str, section: str) -> Rende
 
 @plans.post("/plans/<mentee_id>/reflections")
 @acting
-@versioned
+@appends
 @plans.arguments(ReflectionSchema)
 @plans.response(200, ReceiptSchema)
 def reflect(body: dict[str, Any], mentee_id: str) -> Rendered:

@@ -12,13 +12,17 @@ from tracker.web.actor import acting, acting_user
 from tracker.web.api.plans import SECTION_PATH
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker, write_context
+from tracker.web.listings import listed, proposals_of_plan
+from tracker.web.pagination import link_headers
 from tracker.web.schemas.common import OptionalReasonSchema, ReasonSchema, ReceiptSchema
+from tracker.web.schemas.lists import ProposalListQuery, ProposalPage
 from tracker.web.schemas.proposals import (
     GoalProposalSchema,
     ProposalSchema,
     SectionProposalSchema,
 )
-from tracker.web.versions import Rendered, created, versioned, with_etag, written
+from tracker.web.versions import Rendered, conditional, created, with_etag, written
+from tracker.web.writes import creates, overwrites
 
 proposals = ApiBlueprint("proposals", __name__, description="Changes proposed to the mentee.")
 
@@ -31,6 +35,7 @@ def _created(receipt: Any) -> Rendered:
 
 @proposals.post("/goals/<uuid:goal_id>/proposals")
 @acting
+@creates
 @proposals.arguments(GoalProposalSchema)
 @proposals.response(201, ReceiptSchema)
 def propose_goal_revision(body: dict[str, Any], goal_id: UUID) -> Rendered:
@@ -42,6 +47,7 @@ def propose_goal_revision(body: dict[str, Any], goal_id: UUID) -> Rendered:
 
 @proposals.post(f"{SECTION_PATH}/proposals")
 @acting
+@creates
 @proposals.arguments(SectionProposalSchema)
 @proposals.response(201, ReceiptSchema)
 def propose_section_edit(body: dict[str, Any], mentee_id: str, section: str) -> Rendered:
@@ -53,7 +59,19 @@ def propose_section_edit(body: dict[str, Any], mentee_id: str, section: str) -> 
     return _created(receipt)
 
 
+@proposals.get("/plans/<mentee_id>/proposals")
+@acting
+@proposals.arguments(ProposalListQuery, location="query")
+@proposals.response(200, ProposalPage, headers=link_headers())
+@proposals.alt_response(404, response="NOT_FOUND")
+def list_proposals(query: dict[str, Any], mentee_id: str) -> Rendered:
+    """Proposals made to the mentee's plan, oldest first; `?status=pending` for those
+    awaiting her decision."""
+    return listed(proposals_of_plan(mentee_id, query.get("status")), query)
+
+
 @proposals.get(PROPOSAL_PATH)
+@conditional
 @proposals.response(200, ProposalSchema)
 @proposals.alt_response(404, response="NOT_FOUND")
 def get_proposal(proposal_id: UUID) -> Rendered:
@@ -63,7 +81,7 @@ def get_proposal(proposal_id: UUID) -> Rendered:
 
 @proposals.post(f"{PROPOSAL_PATH}/accept")
 @acting
-@versioned
+@overwrites
 @proposals.arguments(OptionalReasonSchema, required=False)
 @proposals.response(200, ReceiptSchema)
 def accept_proposal(body: dict[str, Any], proposal_id: UUID) -> Rendered:
@@ -74,7 +92,7 @@ def accept_proposal(body: dict[str, Any], proposal_id: UUID) -> Rendered:
 
 @proposals.post(f"{PROPOSAL_PATH}/decline")
 @acting
-@versioned
+@overwrites
 @proposals.arguments(ReasonSchema)
 @proposals.response(200, ReceiptSchema)
 def decline_proposal(body: dict[str, Any], proposal_id: UUID) -> Rendered:
@@ -85,7 +103,7 @@ def decline_proposal(body: dict[str, Any], proposal_id: UUID) -> Rendered:
 
 @proposals.post(f"{PROPOSAL_PATH}/withdraw")
 @acting
-@versioned
+@overwrites
 @proposals.arguments(OptionalReasonSchema, required=False)
 @proposals.response(200, ReceiptSchema)
 def withdraw_proposal(body: dict[str, Any], proposal_id: UUID) -> Rendered:

@@ -10,7 +10,8 @@ from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker, write_context
 from tracker.web.schemas.common import ReasonSchema, ReceiptSchema
 from tracker.web.schemas.plans import SupporterSchema
-from tracker.web.versions import Rendered, versioned, written
+from tracker.web.versions import Rendered, written
+from tracker.web.writes import appends, overwrites
 
 support_network = ApiBlueprint(
     "support-network", __name__, description="People and resources supporting the mentee."
@@ -19,7 +20,7 @@ support_network = ApiBlueprint(
 
 @support_network.post("/plans/<mentee_id>/support-network")
 @acting
-@versioned
+@appends
 @support_network.arguments(SupporterSchema)
 @support_network.response(200, ReceiptSchema)
 def add_supporter(body: dict[str, Any], mentee_id: str) -> Rendered:
@@ -29,7 +30,7 @@ def add_supporter(body: dict[str, Any], mentee_id: str) -> Rendered:
 
 @support_network.post("/plans/<mentee_id>/support-network/<uuid:member_id>/remove")
 @acting
-@versioned
+@overwrites
 @support_network.arguments(ReasonSchema)
 @support_network.response(200, ReceiptSchema)
 def remove_supporter(body: dict[str, Any], mentee_id: str, member_id: UUID) -> Rendered:
