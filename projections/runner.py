@@ -39,6 +39,7 @@ from projections.store import ViewProjection, ViewStore, ViewTx
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+ANALYZE_AFTER = 1000
 
 
 class PositionMoved(Exception):
@@ -105,7 +106,17 @@ class ViewRunner:
         return self.store.apply(tracking, update)
 
     def catch_up(self, upto: int | None = None, progress: Progress | None = None) -> int:
-        """Apply every event after the view's position (up to `upto`); the number applied."""
+        """Apply every event after the view's position (up to `upto`); the number applied.
+
+        After a bulk load (`ANALYZE_AFTER` events or more) the store refreshes its planner
+        statistics, so that queries keep using the right indexes as the view grows.
+        """
+        applied = self._catch_up(upto, progress)
+        if applied >= ANALYZE_AFTER:
+            self.store.refresh_statistics()
+        return applied
+
+    def _catch_up(self, upto: int | None, progress: Progress | None) -> int:
         applied = 0
         while True:
             start = self.position()

@@ -27,7 +27,13 @@ from projections.store import (
     ViewTx,
     check_view_name,
 )
-from projections.store_sql import ENTRY_COLUMNS, entries_query, table_names
+from projections.store_sql import (
+    ENTRY_COLUMNS,
+    entries_query,
+    narrowed,
+    table_names,
+    time_bounds_query,
+)
 
 
 def postgres_datastore(env: Mapping[str, str]) -> PostgresDatastore:
@@ -97,7 +103,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             f'"position" bigint NOT NULL, "kind" {text}, "at" timestamptz NOT NULL, '
             '"doc" json NOT NULL, PRIMARY KEY ("partition", "position", "kind"))',
             f'CREATE INDEX IF NOT EXISTS "{entries_name}_at" '
-            f'ON {self.entries_table} ("partition", "at")',
+            f'ON {self.entries_table} ("partition", "at") INCLUDE ("position")',
             f'CREATE INDEX IF NOT EXISTS "{entries_name}_kind" '
             f'ON {self.entries_table} ("partition", "kind", "position")',
         ]
@@ -138,9 +144,11 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
                 rows,
             )
 
-    def _rows(self, statement: str, params: Iterable[Any] = ()) -> list[DictRow]:
+    def _rows(
+        self, statement: str, params: Iterable[Any] = (), *, prepare: bool | None = None
+    ) -> list[DictRow]:
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
-            cursor.execute(statement, list(params))
+            cursor.execute(statement, list(params), prepare=prepare)
             return cursor.fetchall()
 
     def get(self, key: str) -> Doc | None:
@@ -151,8 +159,9 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         statement = f'SELECT "key", "doc" FROM {self.documents_table}'
         params: list[str] = []
         if prefix:
-            statement += ' WHERE starts_with("key", %s)'
-            params.append(prefix)
+            # "C" collation: keys with the prefix sort between it and prefix + U+10FFFF.
+            statement += ' WHERE "key" >= %s AND "key" < %s'
+            params += [prefix, prefix + "\U0010ffff"]
         rows = self._rows(statement + ' ORDER BY "key"', params)
         return [(str(row["key"]), dict(row["doc"])) for row in rows]
 
@@ -167,13 +176,23 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         limit: int | None = None,
         descending: bool = False,
     ) -> list[Entry]:
+        if since is not None or until is not None:
+            bounds_query = time_bounds_query(
+                self.entries_table, "%s", _same, partition, since, until
+            )
+            row = self._rows(*bounds_query, prepare=False)[0]
+            bounds = narrowed(after, upto, row["low"], row["high"])
+            if bounds is None:
+                return []
+            after, upto = bounds
         query = entries_query(
             self.entries_table, "%s", _same, partition, kinds, since, until, after, upto,
             limit, descending,
         )  # fmt: skip
         if query is None:
             return []
-        return [_entry(row) for row in self._rows(*query)]
+        # Planned for its own values: a generic plan would pick one index for every range.
+        return [_entry(row) for row in self._rows(*query, prepare=False)]
 
     def all_entries(self) -> list[Entry]:
         rows = self._rows(
@@ -191,6 +210,11 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
                 f"DELETE FROM {self.tracking_table} WHERE application_name <> %s",
                 (self.table_migration_identifier,),
             )
+
+    def refresh_statistics(self) -> None:
+        with self.datastore.get_connection() as connection:
+            connection.execute(f"ANALYZE {self.documents_table}")
+            connection.execute(f"ANALYZE {self.entries_table}")
 
     def try_lock(self) -> ProjectorLock | None:
         pool = self.datastore.pool

@@ -33,7 +33,13 @@ from projections.store import (
     ViewTx,
     check_view_name,
 )
-from projections.store_sql import ENTRY_COLUMNS, entries_query, table_names
+from projections.store_sql import (
+    ENTRY_COLUMNS,
+    entries_query,
+    narrowed,
+    table_names,
+    time_bounds_query,
+)
 
 AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 _MEMORY_LOCKS: dict[tuple[str, str], threading.Lock] = {}
@@ -209,13 +215,22 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
         limit: int | None = None,
         descending: bool = False,
     ) -> list[Entry]:
-        query = entries_query(
-            self.entries_table, "?", encode_at, partition, kinds, since, until, after, upto,
-            limit, descending,
-        )  # fmt: skip
-        if query is None:
-            return []
         with self._reading() as cursor:
+            if since is not None or until is not None:
+                cursor.execute(
+                    *time_bounds_query(self.entries_table, "?", encode_at, partition, since, until)
+                )
+                low, high = cursor.fetchone()
+                bounds = narrowed(after, upto, low, high)
+                if bounds is None:
+                    return []
+                after, upto = bounds
+            query = entries_query(
+                self.entries_table, "?", encode_at, partition, kinds, since, until, after, upto,
+                limit, descending, at_column='+"at"',
+            )  # fmt: skip
+            if query is None:
+                return []
             cursor.execute(*query)
             return [_entry(row) for row in cursor.fetchall()]
 
@@ -235,6 +250,11 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
                 f"DELETE FROM {self.tracking_table} WHERE application_name <> ?",
                 (self.table_migration_identifier,),
             )
+
+    def refresh_statistics(self) -> None:
+        with self._writing() as cursor:
+            cursor.execute(f"ANALYZE {self.documents_table}")
+            cursor.execute(f"ANALYZE {self.entries_table}")
 
     def try_lock(self) -> ProjectorLock | None:
         db_name = self.datastore.pool.db_name

@@ -241,3 +241,28 @@ def test_only_one_projector_holds_a_view(view_env: dict[str, str]) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_refreshing_statistics_keeps_the_view(store: ViewStore) -> None:
+    _timeline(store)
+    before = store.digest()
+    store.refresh_statistics()
+    assert store.digest() == before
+    assert len(store.entries("mentee:ada", kinds=["goal"])) == 3
+
+
+def test_date_ranges_hold_even_when_times_do_not_follow_positions(store: ViewStore) -> None:
+    days = [5, 1, 4, 2, 3, 0, 6]  # a clock that went back and forth
+
+    def fn(tx: ViewTx) -> None:
+        for position, day in enumerate(days, start=1):
+            tx.append("p", position, T0 + timedelta(days=day), "k", {"day": day})
+
+    store.apply(Tracking(APP, 9), fn)
+    since, until = T0 + timedelta(days=1), T0 + timedelta(days=4)
+    found = store.entries("p", since=since, until=until)
+    assert [e.doc["day"] for e in found] == [1, 2, 3]
+    assert [e.doc["day"] for e in store.entries("p", since=since, until=until, limit=2)] == [1, 2]
+    after_first = store.entries("p", since=since, until=until, after=found[0].position)
+    assert [e.doc["day"] for e in after_first] == [2, 3]
+    assert store.entries("p", since=T0 + timedelta(days=9)) == []
