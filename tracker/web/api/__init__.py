@@ -14,6 +14,7 @@ from tracker.web.blueprint import ApiBlueprint
 from tracker.web.calendar import calendar
 from tracker.web.feed import feed
 from tracker.web.read_models import read_models
+from tracker.web.read_models_plan import plan_read_models
 
 API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     mentorships,
@@ -25,6 +26,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     proposals,
     check_ins,
     read_models,
+    plan_read_models,
     calendar,
     feed,
 )
