@@ -284,3 +284,25 @@ def test_a_rebuild_gives_the_same_dashboard_view(scene: Scene) -> None:
     scene.project()
 
     assert scene.store.digest() == live
+
+
+def test_a_changed_agreement_moves_the_next_check_in_and_an_ended_one_drops_the_card(
+    scene: Scene,
+) -> None:
+    first = scene.story.check_in(scene.mentorship, date(2025, 2, 3))
+    scene.hold(first, date(2025, 2, 3))
+    scene.mentorship.change_agreement(
+        cadence_days=14,
+        meeting_minutes=45,
+        guidance="career guidance",
+        reason="more often while she applies",
+        actor_id="ana",
+        at=scene.story.later(),
+    )
+    scene.story.save(scene.mentorship)
+
+    assert scene.card(date(2025, 2, 10))["next_check_in"]["date"] == "2025-02-17"
+    scene.mentorship.end(reason="she got the job", actor_id="ana", at=scene.story.later())
+    scene.story.save(scene.mentorship)
+    scene.project()
+    assert dashboard_for(scene.store, "maria", today=date(2025, 2, 10))["mentees"] == []
