@@ -302,7 +302,12 @@ class ViewDatabase:
             return MemoryViewStore(name)
         else:
             raise ValueError(f"No view storage for {self.module}")
-        store.create_table()
+        try:
+            store.create_table()
+        except IntegrityError:
+            # Another process (a second web worker) created the tables at the same moment and
+            # recorded eventsourcing's migration row first: the tables exist now.
+            store.create_table()
         return store
 
     def close(self) -> None:
