@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,10 +65,16 @@ def get_reader() -> FeedReader:
 
 
 def tail_settings() -> TailSettings:
-    """The live tail's pacing, from FEED_HEARTBEAT_SECONDS / FEED_STREAM_SECONDS config."""
+    """The live tail's pacing: config FEED_HEARTBEAT_SECONDS and FEED_STREAM_SECONDS, or
+    the same names prefixed with TRACKER_ in the environment."""
+
+    def setting(name: str, default: float) -> float:
+        value = current_app.config.get(name) or os.environ.get(f"TRACKER_{name}")
+        return float(value) if value else default
+
     return TailSettings(
-        heartbeat=float(current_app.config.get("FEED_HEARTBEAT_SECONDS", 15.0)),
-        lifetime=float(current_app.config.get("FEED_STREAM_SECONDS", 300.0)),
+        heartbeat=setting("FEED_HEARTBEAT_SECONDS", 15.0),
+        lifetime=setting("FEED_STREAM_SECONDS", 300.0),
     )
 
 

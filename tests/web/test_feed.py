@@ -1,0 +1,236 @@
+"""The event feed over HTTP: CloudEvents pages, caching, filters, privacy, streams, schemas."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.integration.feed.story import ADA, BOB, PRIVATE_TEXT, Story, write_story
+from tests.web.conftest import make_app, tracker
+from tracker.clock import ManualClock
+
+READER = {"X-Actor-Id": "integrator"}
+BATCH = "application/cloudevents-batch+json"
+
+
+@pytest.fixture
+def app(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
+    """The web app; its views' projector (started by the feed) stops before the store."""
+    app = make_app(sqlite_url, clock)
+    yield app
+    projections = app.extensions.get("projections")
+    if projections is not None:
+        projections.close()
+    tracker(app).close()
+
+
+@pytest.fixture
+def story(app: Flask, clock: ManualClock) -> Story:
+    return write_story(tracker(app), clock)
+
+
+def replay(client: FlaskClient, url: str, headers: dict[str, str] = READER) -> list[Any]:
+    """Every event, following the Link header from page to page."""
+    events: list[Any] = []
+    while True:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, response.get_json()
+        page = response.get_json()
+        events += page
+        if len(page) == 0:
+            return events
+        url = response.headers["Link"].split(">")[0].lstrip("<")
+
+
+def test_a_page_is_a_cloudevents_batch_in_log_order(client: FlaskClient, story: Story) -> None:
+    response = client.get("/api/v1/events?limit=4", headers=READER)
+
+    assert response.status_code == 200
+    assert response.mimetype == BATCH
+    events = response.get_json()
+    assert [int(e["sequence"]) for e in events] == [1, 2, 3, 4]
+    first = events[0]
+    assert first["specversion"] == "1.0"
+    assert first["type"] == "org.tracker.plan.started.v1"
+    assert first["subject"] == ADA
+    assert first["actorid"] == ADA
+    assert first["id"].endswith("/1")
+    assert first["time"].startswith("2025-01-06T09:00")
+    assert first["data"] == {"mentee_id": ADA}
+    assert first["dataschema"].endswith("org.tracker.plan.started.v1")
+    assert response.headers["Link"] == '</api/v1/events?after=4&limit=4>; rel="next"'
+
+
+def test_replaying_from_zero_gives_the_same_sequence(
+    app: Flask, client: FlaskClient, story: Story, clock: ManualClock
+) -> None:
+    first = replay(client, "/api/v1/events?limit=3")
+    tracker(app).revise_goal(story.bob_goal, changes={"title": "Teach"}, reason="x", actor_id=BOB)
+    second = replay(client, "/api/v1/events?limit=3")
+
+    assert len(first) == story.events
+    assert second[: len(first)] == first
+    assert len(second) == story.events + 1
+    positions = [int(e["sequence"]) for e in second]
+    assert positions == sorted(set(positions))
+
+
+def test_a_full_page_is_immutable_and_a_short_one_is_not(client: FlaskClient, story: Story) -> None:
+    full = client.get("/api/v1/events?limit=5", headers=READER)
+    short = client.get("/api/v1/events?after=5&limit=100", headers=READER)
+
+    assert full.headers["Cache-Control"] == "public, max-age=86400, immutable"
+    assert short.headers["Cache-Control"] == "no-cache"
+    assert {"Accept", "X-Actor-Id"} <= set(full.headers["Vary"].replace(" ", "").split(","))
+    again = client.get(
+        "/api/v1/events?limit=5", headers={**READER, "If-None-Match": full.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_json_clients_get_the_next_link_in_the_body(client: FlaskClient, story: Story) -> None:
+    response = client.get(
+        "/api/v1/events?limit=2", headers={**READER, "Accept": "application/json"}
+    )
+
+    body = response.get_json()
+    assert response.mimetype == "application/json"
+    assert len(body["events"]) == 2
+    assert body["next"] == "/api/v1/events?after=2&limit=2"
+    assert body["next_after"] == 2
+    assert body["full"] is True
+
+
+def test_filters_by_type_and_mentee(client: FlaskClient, story: Story) -> None:
+    revised = replay(client, "/api/v1/events?type=org.tracker.goal.revised&limit=2")
+    bobs = replay(client, f"/api/v1/events?mentee={BOB}")
+    adas_goals = replay(
+        client, f"/api/v1/events?mentee={ADA}&type=org.tracker.goal.drafted.v1,"
+        "org.tracker.goal.revised.v1",
+    )  # fmt: skip
+
+    assert [e["type"] for e in revised] == ["org.tracker.goal.revised.v1"] * 3
+    assert {e["subject"] for e in revised} == {ADA}
+    assert [e["type"].split(".")[2:4] for e in bobs] == [["plan", "started"], ["goal", "drafted"]]
+    assert [e["id"] for e in adas_goals] == [f"{story.ada_goal}/{v}" for v in (1, 2, 3, 4)]
+
+
+def test_private_text_is_withheld_from_all_but_its_author(
+    client: FlaskClient, story: Story
+) -> None:
+    url = "/api/v1/events?type=org.tracker.plan.reflected"
+    others = client.get(url, headers=READER).get_json()
+    hers = client.get(url, headers={"X-Actor-Id": ADA}).get_json()
+
+    assert [e["data"]["text"] for e in others] == [None, "Shared: I like coaching people"]
+    assert others[0]["data"]["private"] is True
+    assert hers[0]["data"]["text"] == PRIVATE_TEXT
+    assert [e["id"] for e in hers] == [e["id"] for e in others]  # the same places
+
+
+def test_one_stream_forward_and_backward(client: FlaskClient, story: Story) -> None:
+    url = f"/api/v1/streams/{story.ada_goal}/events"
+    forward = client.get(f"{url}?limit=3", headers=READER)
+    backward = client.get(f"{url}?direction=backward&limit=2", headers=READER)
+    middle = client.get(f"{url}?from_version=2&limit=2", headers=READER).get_json()
+
+    assert [e["id"].rsplit("/", 1)[1] for e in forward.get_json()] == ["1", "2", "3"]
+    assert "from_version=4&direction=forward&limit=3" in forward.headers["Link"]
+    assert [e["id"].rsplit("/", 1)[1] for e in backward.get_json()] == ["4", "3"]
+    assert "from_version=2&direction=backward" in backward.headers["Link"]
+    assert [e["id"].rsplit("/", 1)[1] for e in middle] == ["2", "3"]
+    assert all(e["subject"] == ADA for e in middle)
+    sequences = [int(e["sequence"]) for e in forward.get_json()]
+    assert sequences == sorted(sequences)
+
+
+def test_an_unknown_stream_is_not_found(client: FlaskClient, story: Story) -> None:
+    for stream in ("not-a-uuid", "00000000-0000-4000-8000-000000000000"):
+        response = client.get(f"/api/v1/streams/{stream}/events", headers=READER)
+        assert response.status_code == 404
+        assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=0", "limit=1001", "after=-1", "after=x", "type=org.tracker.goal.eaten", "wait=31",
+     "mentee=a%20b", "type=org.tracker.goal.revised.v9"],
+)  # fmt: skip
+def test_bad_queries_are_422_problems(client: FlaskClient, story: Story, query: str) -> None:
+    response = client.get(f"/api/v1/events?{query}", headers=READER)
+
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+
+
+def test_the_feed_needs_a_reader(client: FlaskClient, story: Story) -> None:
+    stream = f"/api/v1/streams/{story.ada_goal}/events"
+    for url in ("/api/v1/events", "/api/v1/events/stream", stream):
+        assert client.get(url).status_code == 401
+
+
+def test_a_long_poll_returns_as_soon_as_an_event_is_written(
+    app: Flask, client: FlaskClient, story: Story
+) -> None:
+    after = story.events
+    writer = threading.Timer(
+        0.3,
+        lambda: tracker(app).revise_goal(
+            story.bob_goal, changes={"title": "Teach online well"}, reason="r", actor_id=BOB
+        ),
+    )
+    started = time.monotonic()
+    writer.start()
+    response = client.get(f"/api/v1/events?after={after}&wait=10", headers=READER)
+    writer.join()
+
+    assert [e["id"] for e in response.get_json()] == [f"{story.bob_goal}/2"]
+    assert 0.2 < time.monotonic() - started < 5
+
+
+def test_a_long_poll_with_nothing_new_ends_after_the_wait(
+    client: FlaskClient, story: Story
+) -> None:
+    started = time.monotonic()
+    response = client.get(f"/api/v1/events?after={story.events}&wait=0.5", headers=READER)
+
+    assert response.get_json() == []
+    assert 0.4 < time.monotonic() - started < 3
+    next_page = f"/api/v1/events?after={story.events}&limit=100"
+    assert response.headers["Link"] == f'<{next_page}>; rel="next"'
+
+
+def test_the_live_tail_sends_events_with_their_positions_as_ids(
+    app: Flask, client: FlaskClient, story: Story
+) -> None:
+    app.config.update(FEED_STREAM_SECONDS=0.5, FEED_HEARTBEAT_SECONDS=0.2)
+    response = client.get(
+        "/api/v1/events/stream", headers={**READER, "Last-Event-ID": str(story.events - 2)}
+    )
+
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/event-stream"
+    ids = [line.removeprefix("id: ") for line in text.splitlines() if line.startswith("id: ")]
+    assert ids == [str(story.events - 1), str(story.events)]
+    assert ": keep-alive" in text
+    bad = client.get("/api/v1/events/stream", headers={**READER, "Last-Event-ID": "seven"})
+    assert bad.status_code == 400
+
+
+def test_every_schema_is_served_and_listed(client: FlaskClient) -> None:
+    index = client.get("/api/v1/event-schemas").get_json()["schemas"]
+    types = {item["type"] for item in index}
+
+    assert "org.tracker.goal.revised.v1" in types
+    for item in index:
+        schema = client.get(item["href"])
+        assert schema.status_code == 200
+        assert schema.mimetype == "application/schema+json"
+        assert schema.get_json()["$id"] == item["id"]
+    assert client.get("/api/v1/event-schemas/org.tracker.goal.eaten.v1").status_code == 404
