@@ -8,7 +8,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import DomainError, InvalidTransition, NotAllowed, NothingChanged
-from domain.rules import require_actor, require_text, require_whole_number
+from domain.rules import optional_text, require_actor, require_text, require_whole_number
 from domain.values import MentorshipStatus
 
 
@@ -117,7 +117,7 @@ class Mentorship(Aggregate):
         if terms == self.agreement:
             raise NothingChanged("The agreement already has these terms.")
         self._agreement_changed(
-            agreement=terms, reason=(reason or "").strip() or None, actor_id=actor_id, timestamp=at
+            agreement=terms, reason=optional_text(reason, "reason"), actor_id=actor_id, timestamp=at
         )
 
     @event("AgreementChanged")

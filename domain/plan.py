@@ -20,6 +20,8 @@ from domain.rules import (
 from domain.values import PLAN_SECTIONS, OptionStatus, SupportKind
 
 _PLAN_NAMESPACE = uuid5(NAMESPACE_URL, "urn:tracker:plan")
+# What a mentee may share with a member of her support network who has an account.
+SHAREABLE_PARTS: tuple[str, ...] = (*PLAN_SECTIONS, "options", "goals", "reflections")
 
 
 def plan_id_for(mentee_id: str) -> UUID:
@@ -35,7 +37,7 @@ def section_changes(plan: Plan, section: str, fields: dict[str, str]) -> dict[st
             field="section",
         )
     require_known_fields(fields, PLAN_SECTIONS[section], f"The section {section!r}")
-    cleaned = {name: (text or "").strip() for name, text in fields.items()}
+    cleaned = {name: optional_text(text, name) or "" for name, text in fields.items()}
     for name, text in cleaned.items():
         if text:
             require_text(text, name)
@@ -264,6 +266,44 @@ class Plan(Aggregate):
         self, member_id: str, reason: str, actor_id: str, timestamp: datetime
     ) -> None:
         del self.support_network[member_id]
+
+    def share_with_supporter(
+        self, *, member_id: str, parts: list[str], actor_id: str, at: datetime
+    ) -> None:
+        """Let a supporter with an account read these parts of the plan; [] stops sharing."""
+        self._require_mentee(actor_id)
+        member = self.support_network.get(member_id)
+        if member is None:
+            raise UnknownItem("The support network has no such member.", field="member_id")
+        if not member["user_id"]:
+            raise DomainError(
+                "Only a supporter with an account (a user id) can be shown the plan.",
+                field="member_id",
+            )
+        if not isinstance(parts, list | tuple) or not all(isinstance(p, str) for p in parts):
+            raise DomainError("Parts must be a list of part names.", field="parts")
+        unknown = sorted(set(parts) - set(SHAREABLE_PARTS))
+        if unknown:
+            raise DomainError(
+                f"The plan has no part {unknown[0]!r}; parts: {', '.join(SHAREABLE_PARTS)}.",
+                field="parts",
+            )
+        chosen = [part for part in SHAREABLE_PARTS if part in parts]
+        if chosen == member.get("shared", []):
+            raise NothingChanged("This supporter already sees exactly these parts.")
+        self._shared_with_supporter(
+            member_id=member_id,
+            user_id=member["user_id"],
+            parts=chosen,
+            actor_id=actor_id,
+            timestamp=at,
+        )
+
+    @event("SharedWithSupporter")
+    def _shared_with_supporter(
+        self, member_id: str, user_id: str, parts: list[str], actor_id: str, timestamp: datetime
+    ) -> None:
+        self.support_network[member_id]["shared"] = parts
 
     # Reflections --------------------------------------------------------------------------
     def reflect(self, *, text: str, private: bool, actor_id: str, at: datetime) -> str:
