@@ -11,6 +11,7 @@ from projections.dashboard import DashboardProjection
 from projections.feed_index import FeedIndexProjection
 from projections.goal_history import GoalHistoryProjection
 from projections.plan_as_of import PlanAsOfProjection
+from projections.relationships import RelationshipsProjection
 from projections.roadmap import RoadmapProjection
 from projections.store import ViewDatabase, ViewProjection
 from projections.timeline import TimelineProjection
@@ -23,6 +24,7 @@ PROJECTIONS: tuple[type[ViewProjection], ...] = (
     DashboardProjection,
     CalendarProjection,
     FeedIndexProjection,
+    RelationshipsProjection,
 )
 
 

@@ -6,6 +6,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain import Plan, plan_id_for
 from domain.values import SupportKind
+from tracker.access import Operation, Resource
 from tracker.errors import AlreadyExists
 from tracker.services.base import Receipt, UseCases
 
@@ -13,6 +14,7 @@ from tracker.services.base import Receipt, UseCases
 class PlanUseCases(UseCases):
     def start_plan(self, *, mentee_id: str, actor_id: str) -> Receipt:
         """The mentee starts her one plan; a second start is refused, naming the version."""
+        self.authorize(Operation.CHANGE_PLAN, Resource(mentee_id))  # before saying it exists
         try:
             existing: Plan = self.repository.get(plan_id_for(mentee_id))
         except AggregateNotFoundError:
@@ -171,4 +173,23 @@ class PlanUseCases(UseCases):
             plan_id_for(mentee_id),
             expected_version,
             lambda p: p.reflect(text=text, private=private, actor_id=actor_id, at=self.clock()),
+        )
+
+    def share_with_supporter(
+        self,
+        mentee_id: str,
+        member_id: str,
+        *,
+        parts: list[str],
+        actor_id: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """The mentee lets a supporter with an account read these parts of her plan."""
+        return self.change(
+            Plan,
+            plan_id_for(mentee_id),
+            expected_version,
+            lambda p: p.share_with_supporter(
+                member_id=member_id, parts=parts, actor_id=actor_id, at=self.clock()
+            ),
         )
