@@ -50,6 +50,7 @@ from tracker.cli.demo import demo  # noqa: E402
 from tracker.cli.feed import export, follow_command, import_  # noqa: E402
 from tracker.cli.projections import project, projections  # noqa: E402
 from tracker.cli.serve import serve  # noqa: E402
+from tracker.cli.users import users  # noqa: E402
 
 main.add_command(demo)
 main.add_command(serve)
@@ -58,3 +59,4 @@ main.add_command(projections)
 main.add_command(export)
 main.add_command(import_)
 main.add_command(follow_command)
+main.add_command(users)
