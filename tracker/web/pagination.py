@@ -29,6 +29,7 @@ from tracker.web.versions import Rendered
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_CURSOR_LENGTH = 1000
+MAX_POSITION = 2**63 - 1
 T = TypeVar("T")
 Position = Any  # JSON: an int, a string, or a list of them, compared as Python compares them
 
@@ -61,7 +62,9 @@ def decode_cursor(cursor: str) -> Position:
 def _is_position(value: Any) -> bool:
     if isinstance(value, bool):
         return False
-    if isinstance(value, int | str):
+    if isinstance(value, int):
+        return 0 <= value <= MAX_POSITION  # log positions are stored as 64-bit integers
+    if isinstance(value, str):
         return True
     return isinstance(value, list) and 0 < len(value) <= 4 and all(map(_is_position, value))
 
