@@ -191,3 +191,17 @@ def test_a_page_in_memory_continues_after_its_cursor() -> None:
 
     assert (first.items, second.items, last.items) == ([1, 2], [3, 4], [5])
     assert last.next_position is None
+
+
+def test_a_goals_history_comes_in_pages(api: Api) -> None:
+    api.start_plan()
+    goal_id = api.draft_goal()
+    for version, title in enumerate(("Lead", "Lead well", "Lead a team"), start=1):
+        revision = {"changes": {"title": title}, "reason": "Sharper"}
+        api.ok("POST", f"/api/v1/goals/{goal_id}/revisions", revision, version=version)
+
+    pages = every_page(api, f"/api/v1/goals/{goal_id}/history?limit=3")
+
+    assert [len(page) for page in pages] == [3, 1]
+    assert [r["event"] for r in pages[0]] == ["drafted", "revised", "revised"]
+    assert api.ok("GET", f"/api/v1/goals/{goal_id}/history")["title"] == "Lead a team"

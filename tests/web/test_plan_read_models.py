@@ -113,8 +113,8 @@ def test_a_mentor_audits_who_changed_the_target_date(api: Api) -> None:
         MENTOR,
         "Agreed",
     )
-    assert [r["event"] for r in history["revisions"]] == ["drafted", "revised"]
-    assert history["revisions"][1]["changes"]["target_date"]["from"] == "2025-12-31"
+    assert [r["event"] for r in history["items"]] == ["drafted", "revised"]
+    assert history["items"][1]["changes"]["target_date"]["from"] == "2025-12-31"
     problem(api, "/api/v1/goals/not-a-uuid/history", 404)
     problem(api, "/api/v1/goals/00000000-0000-4000-8000-000000000000/blame", 404)
 

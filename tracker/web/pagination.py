@@ -99,6 +99,12 @@ class PageQuery(Schema):
     cursor = Cursor(metadata={"description": "Where to continue: the previous page's next_cursor."})
 
 
+class NumberedPageQuery(PageQuery):
+    """The query of a list ordered by a whole number (a log position, an index)."""
+
+    cursor = Cursor(of=int, metadata={"description": "The previous page's next_cursor."})
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a list, and the position to continue after (None on the last page)."""
@@ -115,6 +121,12 @@ def page_of(
     if after is not None:
         ordered = [item for item in ordered if _after(key(item), after)]
     return page_from_fetched(ordered[: limit + 1], key=key, limit=limit)
+
+
+def page_by_index(items: Sequence[T], *, after: int | None, limit: int) -> Page[T]:
+    """The page of a list that only grows at its end (its indexes never change)."""
+    indexes = page_of(range(len(items)), key=int, after=after, limit=limit)
+    return Page([items[i] for i in indexes.items], indexes.next_position)
 
 
 def _after(position: Position, after: Position) -> bool:

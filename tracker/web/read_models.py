@@ -26,7 +26,7 @@ from tracker.settings import Settings
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
-from tracker.web.pagination import Cursor, Page, PageQuery, link_headers, paged
+from tracker.web.pagination import NumberedPageQuery, Page, link_headers, paged
 from tracker.web.versions import Rendered
 
 EXTENSION = "projections"
@@ -60,12 +60,11 @@ class RangeQuery(Schema):
             raise ValidationError("Must be later than `since`.", field_name="until")
 
 
-class TimelineQuery(RangeQuery, PageQuery):
+class TimelineQuery(RangeQuery, NumberedPageQuery):
     kind = DelimitedList(
         fields.String(validate=validate.OneOf(KINDS)),
         metadata={"description": f"Only these kinds, comma-separated: {', '.join(KINDS)}."},
     )
-    cursor = Cursor(of=int, metadata={"description": "The previous page's next_cursor."})
 
 
 class GrowthQuery(RangeQuery):

@@ -28,7 +28,9 @@ from tracker.errors import NotFound
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
+from tracker.web.pagination import NumberedPageQuery, link_headers, page_by_index, paged
 from tracker.web.read_models import get_projections
+from tracker.web.versions import Rendered
 
 MAX_POSITION = 2**63 - 1
 plan_read_models = ApiBlueprint(
@@ -203,13 +205,17 @@ def _goal_view(found: dict[str, Any] | None, goal_id: UUID) -> dict[str, Any]:
 
 @plan_read_models.get("/goals/<uuid:goal_id>/history")
 @acting
-@plan_read_models.response(200)
+@plan_read_models.arguments(NumberedPageQuery, location="query")
+@plan_read_models.response(200, headers=link_headers())
 @plan_read_models.alt_response(404, response="NOT_FOUND")
-def goal_history(goal_id: UUID) -> dict[str, Any]:
-    """Every revision of the goal, oldest first: who, when, why, which proposal, and each
-    field's before and after (with a word-level diff for long text)."""
+def goal_history(query: dict[str, Any], goal_id: UUID) -> Rendered:
+    """Every revision of the goal, oldest first, in pages of `items`: who, when, why, which
+    proposal, and each field's before and after (with a word-level diff for long text)."""
     store = get_projections().fresh("goal_history")
-    return _goal_view(goal_history_for(store, str(goal_id)), goal_id)
+    history = _goal_view(goal_history_for(store, str(goal_id)), goal_id)
+    revisions = history.pop("revisions")
+    page = page_by_index(revisions, after=query.get("cursor"), limit=query["limit"])
+    return paged(page, **history)
 
 
 @plan_read_models.get("/goals/<uuid:goal_id>/blame")
