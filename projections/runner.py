@@ -105,20 +105,28 @@ class ViewRunner:
         tracking = Tracking(self.app.name, records[-1].position)
         return self.store.apply(tracking, update)
 
-    def catch_up(self, upto: int | None = None, progress: Progress | None = None) -> int:
+    def catch_up(
+        self,
+        upto: int | None = None,
+        progress: Progress | None = None,
+        stop: threading.Event | None = None,
+    ) -> int:
         """Apply every event after the view's position (up to `upto`); the number applied.
 
-        After a bulk load (`ANALYZE_AFTER` events or more) the store refreshes its planner
-        statistics, so that queries keep using the right indexes as the view grows.
+        If `stop` is set, returns after the page in hand (a graceful shutdown does not wait
+        for a long catch-up). After a bulk load (`ANALYZE_AFTER` events or more) the store
+        refreshes its planner statistics, so that queries keep using the right indexes.
         """
-        applied = self._catch_up(upto, progress)
+        applied = self._catch_up(upto, progress, stop)
         if applied >= ANALYZE_AFTER:
             self.store.refresh_statistics()
         return applied
 
-    def _catch_up(self, upto: int | None, progress: Progress | None) -> int:
+    def _catch_up(
+        self, upto: int | None, progress: Progress | None, stop: threading.Event | None
+    ) -> int:
         applied = 0
-        while True:
+        while stop is None or not stop.is_set():
             start = self.position()
             if upto is not None and start >= upto:
                 return applied
@@ -134,6 +142,7 @@ class ViewRunner:
                 continue  # someone else moved the view: re-read its position
             if progress is not None:
                 progress(notifications[-1].id)
+        return applied
 
     def wait_for(self, position: int | None, timeout: float = 2.0) -> None:
         """Return once the view has applied `position` (read-your-writes).
@@ -170,8 +179,8 @@ class ViewRunner:
 
     def _follow(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            self.catch_up()
-            if not self._supports_subscriptions():
+            self.catch_up(stop=stop)
+            if stop.is_set() or not self._supports_subscriptions():
                 stop.wait(self.poll_interval)
                 continue
             try:

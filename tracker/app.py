@@ -10,6 +10,7 @@ from flask import Flask
 
 from tracker.application import build_application
 from tracker.clock import system_clock
+from tracker.metrics import init_metrics
 from tracker.settings import Settings
 from tracker.web import init_web
 from tracker.web.context import init_tracker
@@ -23,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     - ``TRACKER_CLOCK``: a callable returning an aware datetime (default: the system clock);
     - ``TRACKER_EVENTSOURCING_ENV``: extra eventsourcing settings, e.g. a lock timeout;
     - ``MAX_CONTENT_LENGTH``: the largest request body in bytes (413 beyond it);
+    - ``TRACKER_METRICS`` (environment only): "off" leaves out /metrics (`tracker.metrics`);
     plus any Flask or flask-smorest setting.
     """
     settings = Settings.from_env()
@@ -39,6 +41,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         database_url=app.config["TRACKER_DATABASE_URL"],
         extra_env=dict(app.config["TRACKER_EVENTSOURCING_ENV"]),
     )
-    init_tracker(app, build_application(settings, clock=app.config["TRACKER_CLOCK"]))
+    tracker = build_application(settings, clock=app.config["TRACKER_CLOCK"])
+    init_metrics(app, tracker)
+    init_tracker(app, tracker)
     init_web(app)
     return app

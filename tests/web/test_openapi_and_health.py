@@ -1,4 +1,4 @@
-"""The OpenAPI document describes what is served; /healthz says whether the store answers."""
+"""The OpenAPI document describes what is served; /readyz says whether the store answers."""
 
 from __future__ import annotations
 
@@ -112,13 +112,13 @@ def test_healthz_says_the_store_answers(client: FlaskClient) -> None:
     assert response.get_json() == {"status": "ok", "database": "sqlite"}
 
 
-def test_healthz_is_a_503_when_the_store_does_not_answer(
+def test_readyz_is_a_503_when_the_store_does_not_answer(
     client: FlaskClient, sqlite_url: str
 ) -> None:
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:
         db.execute("DROP TABLE stored_events")
 
-    response = client.get("/healthz")
+    response = client.get("/readyz")
 
     assert response.status_code == 503
     assert response.content_type == "application/problem+json"

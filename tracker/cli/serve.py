@@ -1,4 +1,9 @@
-"""`tracker serve`: the web app under gunicorn, on the configured event store."""
+"""`tracker serve`: the web app under gunicorn, on the configured event store.
+
+gunicorn's settings come from `tracker.gunicorn_conf` (TRACKER_* environment variables,
+graceful shutdown, metrics across workers); the options here override bind, workers and
+threads.
+"""
 
 from __future__ import annotations
 
@@ -12,25 +17,28 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from tracker.cli.common import open_application, pass_settings, redacted
+from tracker.projecting import projector_mode
 from tracker.settings import Settings
 
 WEB_APP_MODULE = "tracker.app"
+GUNICORN_CONFIG = "tracker.gunicorn_conf"
 
 
 class TrackerServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn running `tracker.app.create_app()`; each worker builds its own app."""
+    """gunicorn running `tracker.app.create_app()`; each worker builds its own app.
+
+    Configured by `tracker.gunicorn_conf`, then by `options` (which win).
+    """
 
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()
 
     def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-        # gunicorn 27's control socket lives in the home directory and would clash between
-        # two servers on one machine; nothing here uses it.
-        if "control_socket_disable" in self.cfg.settings:
-            self.cfg.set("control_socket_disable", True)
+        settings = vars(importlib.import_module(GUNICORN_CONFIG))
+        for key, value in {**settings, **self.options}.items():
+            if key in self.cfg.settings:  # the module's own helpers are no settings
+                self.cfg.set(key, value)
 
     def load(self) -> Callable[..., Any]:
         # Built in the worker, after the fork: no database connection crosses processes.
@@ -64,6 +72,8 @@ def url_for_bind(bind: str) -> str | None:
 @click.command()
 @click.option(
     "--bind",
+    envvar="TRACKER_BIND",
+    show_envvar=True,
     default="127.0.0.1:8000",
     show_default=True,
     metavar="HOST:PORT",
@@ -71,18 +81,32 @@ def url_for_bind(bind: str) -> str | None:
 )
 @click.option(
     "--workers",
+    envvar="TRACKER_WORKERS",
+    show_envvar=True,
     type=click.IntRange(1, 64),
     default=2,
     show_default=True,
-    help="gunicorn worker processes; each opens its own connection to the store.",
+    help="gunicorn worker processes; each opens its own connections to the store.",
+)
+@click.option(
+    "--threads",
+    envvar="TRACKER_THREADS",
+    show_envvar=True,
+    type=click.IntRange(1, 256),
+    default=8,
+    show_default=True,
+    help="Threads per worker: requests (and live tails) served at once by each.",
 )
 @pass_settings
-def serve(settings: Settings, bind: str, workers: int) -> None:
-    """Serve the web app with gunicorn until Ctrl+C.
+def serve(settings: Settings, bind: str, workers: int, threads: int) -> None:
+    """Serve the web app with gunicorn until Ctrl+C or SIGTERM (in-flight requests finish).
 
     The workers use the same event store as this command (--database-url, passed on to
     them as TRACKER_DATABASE_URL). Load something to look at first with `tracker demo`.
+    On PostgreSQL, run `tracker project` alongside to keep the read models up to date.
+    See docs/deploy.md for every setting.
     """
+    importlib.import_module(GUNICORN_CONFIG)  # first: it prepares the metrics directory
     _check_store(settings)
     if not hasattr(web_app_module(), "create_app"):
         raise click.ClickException(f"{WEB_APP_MODULE} has no create_app().")
@@ -94,11 +118,13 @@ def serve(settings: Settings, bind: str, workers: int) -> None:
     def when_ready(_arbiter: object) -> None:
         click.echo(f"Serving the tracker on {redacted(settings.database_url)} at {url or bind}")
         if url:
-            click.echo(f"  health:   {url}healthz")
+            click.echo(f"  health:   {url}healthz, ready: {url}readyz, metrics: {url}metrics")
             click.echo(f"  JSON API: {url}api/v1 (described at {url}api/v1/openapi.json)")
+        if projector_mode(settings) == "off":
+            click.echo("Run `tracker project` alongside to keep the read models up to date.")
         click.echo("Press Ctrl+C to stop.")
 
-    options = {"bind": bind, "workers": workers, "accesslog": "-", "when_ready": when_ready}
+    options = {"bind": bind, "workers": workers, "threads": threads, "when_ready": when_ready}
     TrackerServer(options).run()
 
 

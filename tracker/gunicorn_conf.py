@@ -1,0 +1,111 @@
+"""gunicorn's configuration for the tracker, from TRACKER_* environment variables.
+
+`tracker serve` runs with it (its options override bind, workers and threads); to run
+gunicorn yourself::
+
+    gunicorn -c python:tracker.gunicorn_conf
+
+Workers are gthread workers: each request holds a thread, so the feed's live tail and
+long polls do not block a whole worker (see docs/integrators.md). Each worker builds its
+own app after the fork (no preload), so no database connection crosses processes.
+
+Graceful shutdown: on SIGTERM (or SIGINT) gunicorn stops accepting connections, lets
+in-flight requests finish for up to ``TRACKER_GRACEFUL_TIMEOUT`` seconds, then each worker
+stops its background projector, if any (between two pages: it releases the view's lock
+for another projector), and closes its store connections.
+
+Metrics: ``PROMETHEUS_MULTIPROC_DIR`` is set (a fresh temporary directory unless given)
+before any worker starts, so /metrics sums every worker's counters (tracker.metrics).
+Stale files from an earlier run are removed at start; a temporary directory is removed when
+the master exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+# Not imported from tracker.metrics: that would import prometheus_client before it is set.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+DEFAULT_BIND = "127.0.0.1:8000"
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
+
+
+def prepare_metrics_dir() -> tuple[Path, bool]:
+    """The directory where workers keep their metrics, and whether it was made here.
+
+    Must run before `prometheus_client` is first imported in the master (its value class
+    is chosen at import), hence at the import of this module.
+    """
+    given = os.environ.get(MULTIPROC_ENV)
+    if "prometheus_client" in sys.modules and not given:
+        raise RuntimeError(f"Load {__name__} before prometheus_client, or set {MULTIPROC_ENV}")
+    if given:
+        path = Path(given)
+        path.mkdir(parents=True, exist_ok=True)
+        return path, False
+    path = Path(tempfile.mkdtemp(prefix="tracker-metrics-"))
+    os.environ[MULTIPROC_ENV] = str(path)
+    atexit.register(_remove_in, os.getpid(), path)
+    return path, True
+
+
+def _remove_in(pid: int, path: Path) -> None:
+    # Forked workers run the master's exit handlers too: only the master removes the dir.
+    if os.getpid() == pid:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+METRICS_DIR, METRICS_DIR_IS_OURS = prepare_metrics_dir()
+
+wsgi_app = "tracker.app:create_app()"
+bind = os.environ.get("TRACKER_BIND") or DEFAULT_BIND
+workers = _int_env("TRACKER_WORKERS", 2)
+worker_class = "gthread"
+threads = _int_env("TRACKER_THREADS", 8)
+timeout = _int_env("TRACKER_TIMEOUT", 30)
+graceful_timeout = _int_env("TRACKER_GRACEFUL_TIMEOUT", 30)
+keepalive = 5
+_access_log = os.environ.get("TRACKER_ACCESS_LOG", "-")
+accesslog = None if _access_log.lower() in ("", "off") else _access_log
+# gunicorn 27's control socket lives in the home directory and would clash between two
+# servers on one machine; nothing here uses it.
+control_socket_disable = True
+
+
+def on_starting(server: Any) -> None:
+    """Forget the metrics of an earlier run that used the same directory."""
+    for stale in METRICS_DIR.glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker is gone: drop its live gauges (its counters still count)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """In the exiting worker, after its last request: stop projecting, close the store."""
+    from tracker.web.context import EXTENSION as TRACKER
+    from tracker.web.read_models import EXTENSION as PROJECTIONS
+
+    app = getattr(worker, "wsgi", None)
+    extensions = getattr(app, "extensions", {})
+    if PROJECTIONS in extensions:
+        extensions[PROJECTIONS].close()
+    if TRACKER in extensions:
+        extensions[TRACKER].close()
