@@ -369,13 +369,28 @@ def calendar_entry(item: Doc) -> Doc:
     }
 
 
-def calendar_for(store: ViewStore, mentee_id: str) -> Doc | None:
+def _shown(item: Doc, mentee_id: str, viewer_id: str | None, milestones: bool) -> bool:
+    if item["mentee_id"] != mentee_id:
+        # Ids may hold ':' so another mentee's keys can share the prefix.
+        return False
+    if item["kind"] == MILESTONE:
+        return milestones
+    # A check-in belongs to one mentorship: its mentee and that mentor, nobody else.
+    return viewer_id is None or viewer_id in (item["mentee_id"], item["mentor_id"])
+
+
+def calendar_for(
+    store: ViewStore, mentee_id: str, viewer_id: str | None = None, milestones: bool = True
+) -> Doc | None:
     """The mentee's calendar, earliest first: {"mentee_id", "entries": [...]}; None if the
-    view has never heard of her (no plan, goal or check-in)."""
+    view has never heard of her (no plan, goal or check-in).
+
+    Check-ins and their action items are shown to the mentee and the check-in's mentor
+    only (to everyone when `viewer_id` is None); milestones only if `milestones`.
+    """
     if store.get(mentee_key(mentee_id)) is None:
         return None
-    # Ids may hold ':' so another mentee's keys can share the prefix: check the owner too.
     found = store.documents(items_prefix(mentee_id))
-    items = [doc for _, doc in found if doc["mentee_id"] == mentee_id]
+    items = [doc for _, doc in found if _shown(doc, mentee_id, viewer_id, milestones)]
     items.sort(key=lambda i: (i["date"], _ORDER[i["kind"]], i["id"]))
     return {"mentee_id": mentee_id, "entries": [calendar_entry(item) for item in items]}

@@ -211,3 +211,24 @@ def test_the_openapi_document_describes_the_feed(api: Api) -> None:
 
     assert "text/calendar" in operation["responses"]["200"]["content"]
     assert "404" in operation["responses"]
+
+
+def test_a_mentor_sees_his_own_check_ins_with_her_and_not_another_mentors(
+    api: Api, diary: Diary
+) -> None:
+    invitation = {"mentee_id": MENTEE, "mentor_id": "alan", "help_wanted": "Public speaking",
+                  "duration": "six months", "frequency": "monthly"}  # fmt: skip
+    second = api.ok("POST", "/api/v1/mentorships", invitation)["id"]
+    agreement = {"cadence_days": 30, "meeting_minutes": 45, "guidance": "talks"}
+    api.ok("POST", f"/api/v1/mentorships/{second}/accept", agreement, actor="alan", version=1)
+    path = f"/api/v1/mentorships/{second}/check-ins"
+    with_alan = api.ok("POST", path, {"scheduled_for": "2025-02-05"}, actor="alan")["id"]
+    diary.to_goal("milestones", {"title": "SQL course", "due": "2025-03-01"})
+
+    def shown_to(viewer: str) -> set[str]:
+        return {uid.split("@")[0] for uid in events(api.get(CALENDAR, actor=viewer))}
+
+    milestone = {uid for uid in shown_to(MENTEE) if uid.startswith("milestone-")}
+    assert shown_to(MENTEE) == {f"check-in-{diary.check_in}", f"check-in-{with_alan}", *milestone}
+    assert shown_to(MENTOR) == {f"check-in-{diary.check_in}", *milestone}
+    assert shown_to("alan") == {f"check-in-{with_alan}", *milestone}

@@ -19,9 +19,11 @@ from typing import Any
 from flask import Response, current_app, request
 
 from projections.calendar import VIEW, calendar_for
+from tracker.access import Operation, Resource
 from tracker.errors import NotFound
-from tracker.web.actor import acting
+from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
+from tracker.web.context import get_tracker
 from tracker.web.read_models import get_projections
 
 ICALENDAR = "text/calendar"
@@ -121,9 +123,15 @@ def plan_calendar(mentee_id: str) -> Response:
 
     All-day events with stable UIDs; a moved item keeps its UID with a higher SEQUENCE, a
     cancelled check-in or dropped milestone has STATUS:CANCELLED. Private notes never
-    appear. Send the ETag back in If-None-Match to get 304 when nothing changed.
+    appear; a mentor sees only his own check-ins with her, a supporter only milestones
+    (and only if she shares her goals). Send the ETag back in If-None-Match to get 304
+    when nothing changed.
     """
-    found = calendar_for(get_projections().fresh(VIEW), mentee_id)
+    tracker, viewer_id = get_tracker(), acting_user()
+    tracker.authorize(Operation.READ_PLAN, Resource(mentee_id))
+    parts = tracker.access.visible_parts(mentee_id) if tracker.access is not None else None
+    store = get_projections().fresh(VIEW)
+    found = calendar_for(store, mentee_id, viewer_id, milestones=parts is None or "goals" in parts)
     if found is None:
         raise NotFound("plan", mentee_id)
     body = ics_calendar(found).encode()

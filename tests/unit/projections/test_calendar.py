@@ -228,3 +228,34 @@ def test_a_rebuild_from_zero_gives_the_same_view() -> None:
     check_in_with_agenda(story)
 
     assert view_of(story).digest() == view_of(story).digest()
+
+
+def test_a_mentor_sees_only_his_own_check_ins_and_everyone_sees_milestones() -> None:
+    story = Story()
+    goal_with_milestone(story)
+    with_grace = check_in_with_agenda(story)
+    with_alan = story.check_in(story.mentorship("ana", "alan"), date(2025, 2, 5))
+    item = with_alan.assign_action_item(
+        text="Read the book", owner_id="ana", due=date(2025, 2, 9), actor_id="alan",
+        at=story.later(),
+    )  # fmt: skip
+    story.save(with_alan)
+    store = view_of(story)
+
+    def kinds_and_ids(viewer: str | None, milestones: bool = True) -> set[tuple[str, str]]:
+        calendar = calendar_for(store, "ana", viewer, milestones=milestones)
+        assert calendar is not None
+        return {(e["kind"], e["id"]) for e in calendar["entries"] if e["kind"] != "milestone"}
+
+    grace_check_in = ("check_in", str(with_grace.id))
+    alan_items = {("check_in", str(with_alan.id)), ("action_item", item)}
+    assert kinds_and_ids("ana") == kinds_and_ids(None) == {grace_check_in, *alan_items}
+    assert kinds_and_ids("grace") == {grace_check_in}
+    assert kinds_and_ids("alan") == alan_items
+    assert kinds_and_ids("eve") == set()
+    eve = calendar_for(store, "ana", "eve")
+    hidden = calendar_for(store, "ana", "eve", milestones=False)
+    assert eve is not None
+    assert hidden is not None
+    assert [e["kind"] for e in eve["entries"]] == ["milestone"]
+    assert hidden["entries"] == []
