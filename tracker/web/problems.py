@@ -76,6 +76,8 @@ class Refused(Exception):
     def __init__(
         self, kind: str, detail: str, *, headers: Mapping[str, str] | None = None, **members: Any
     ) -> None:
+        if kind not in PROBLEM_TYPES:
+            raise ValueError(f"No problem type {kind!r}: add it to PROBLEM_TYPES and docs/http.md")
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
