@@ -1,0 +1,87 @@
+"""The app served for real: `tracker serve` (gunicorn) on a free 127.0.0.1 port.
+
+`serving(database_url, tmp_path, workers=N)` starts the server in a process of its own,
+waits until /healthz answers, yields its base URL and stops it (SIGINT, then SIGKILL).
+Traffic goes to 127.0.0.1 only, and every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.e2e_api.client import call
+
+# The checkout under test: the server runs the same code as the tests that talk to it.
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 40.0
+STOP_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: where to reach it and where it logs."""
+
+    base: str
+    log: Path
+
+    @property
+    def api(self) -> str:
+        return f"{self.base}/api/v1"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The server stopped at start:\n{server.log.read_text()}")
+        try:
+            if call(server.base, "GET", "/healthz", timeout=2).status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"The server did not answer in time:\n{server.log.read_text()}")
+
+
+@contextmanager
+def serving(
+    database_url: str, tmp_path: Path, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`tracker serve` on `database_url` with `workers` gunicorn workers, until the block ends."""
+    port = free_port()
+    server = Server(f"http://127.0.0.1:{port}", tmp_path / f"serve-{port}.log")
+    command = [sys.executable, "-m", "tracker.cli", "--database-url", database_url, "serve"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    environ.update(PYTHONPATH=str(ROOT), **(env or {}))
+    with server.log.open("wb") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=environ
+        )
+    try:
+        _wait_until_up(server, process)
+        yield server
+    finally:
+        process.send_signal(signal.SIGINT)  # gunicorn: quick shutdown (TERM waits for workers)
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
