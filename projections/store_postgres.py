@@ -218,8 +218,10 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
 
     def try_lock(self) -> ProjectorLock | None:
         pool = self.datastore.pool
-        pool.open(wait=True, timeout=self.datastore.pool_open_timeout or 30.0)
-        connection = pool.getconn()
+        # No wait=True: psycopg_pool asserts when several threads (one per view) wait for
+        # the pool to fill at once; getconn() waits for its connection anyway.
+        pool.open()
+        connection = pool.getconn(timeout=self.datastore.pool_open_timeout or 30.0)
         row = connection.execute(
             "SELECT pg_try_advisory_lock(%s) AS locked", (self.projector_key,)
         ).fetchone()
