@@ -39,6 +39,7 @@ MARKER = "\x00enc:v1:"
 ERASED_TEXT = "[erased]"
 NONCE_BYTES = 12
 MAX_REMEMBERED_STREAMS = 200_000
+NO_OWNER = ""  # remembered for streams no mentee owns, so they are looked up once
 
 FindOwner = Callable[[UUID], str | None]
 
@@ -89,11 +90,11 @@ class ShreddingMapper(Mapper[UUID]):
     def owner_of(self, domain_event: DomainEventProtocol[UUID]) -> str | None:
         """The mentee who owns the event's stream, if any."""
         owner = self._learn_owner(domain_event)
-        if owner is None and self.find_owner is not None:
-            owner = self.find_owner(domain_event.originator_id)
-            if owner is not None:
-                self._remember(domain_event.originator_id, owner)
-        return owner
+        stream_id = domain_event.originator_id
+        if owner is None and self.find_owner is not None and stream_id not in self._owners:
+            owner = self.find_owner(stream_id)
+            self._remember(stream_id, owner or NO_OWNER)
+        return owner or None
 
     def _learn_owner(self, domain_event: DomainEventProtocol[UUID]) -> str | None:
         state = vars(domain_event)
@@ -103,7 +104,7 @@ class ShreddingMapper(Mapper[UUID]):
         if isinstance(named, str):
             self._remember(domain_event.originator_id, named)
             return named
-        return self._owners.get(domain_event.originator_id)
+        return self._owners.get(domain_event.originator_id) or None
 
     def _remember(self, stream_id: UUID, owner: str) -> None:
         if len(self._owners) >= MAX_REMEMBERED_STREAMS:

@@ -13,6 +13,7 @@ a decision (tests/integration/accounts/test_erasure.py checks that none is forgo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 # In goal fields and proposed changes these are references, dates and flags, not prose.
@@ -132,11 +133,16 @@ def map_text(state: dict[str, Any], paths: Sequence[str], leaf: Leaf) -> dict[st
     """
     result: dict[str, Any] = state
     for path in paths:
-        result = _along(result, path.split("."), leaf)
+        result = _along(result, _steps(path), leaf)
     return result
 
 
-def _along(value: Any, steps: list[str], leaf: Leaf) -> Any:
+@lru_cache(maxsize=256)
+def _steps(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
+def _along(value: Any, steps: Sequence[str], leaf: Leaf) -> Any:
     if not steps:
         return _all_text(value, leaf)
     step, rest = steps[0], steps[1:]

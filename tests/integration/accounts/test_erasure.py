@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from domain import CheckIn, Goal, Mentorship, Plan, Proposal, plan_id_for
+from domain import CheckIn, Goal, Mentorship, Plan, Proposal
 from tracker.accounts import Accounts
 from tracker.application import TrackerApplication, build_application
 from tracker.clock import ManualClock
@@ -218,4 +218,15 @@ def test_every_event_and_snapshot_of_the_domain_says_which_text_is_personal() ->
         for name, value in vars(aggregate).items():
             if isinstance(value, type) and name not in ("Event", "Created"):
                 assert value.__qualname__ in EVENT_TEXT, value.__qualname__
-    assert plan_id_for(ANA) != plan_id_for(BEN)
+
+
+def test_a_process_that_never_read_a_stream_finds_its_owner_from_the_creating_event(
+    app: TrackerApplication, goal: str, open_app: Callable[[], TrackerApplication]
+) -> None:
+    revised = list(app.events.get(UUID(goal)))[-1]
+    assert not hasattr(revised, "mentee_id")
+    other = open_app()
+    assert other.mapper.owner_of(revised) == ANA  # type: ignore[attr-defined]
+    sealed = other.mapper.to_stored_event(revised)
+    assert ANA_WORDS[3].encode() not in sealed.state
+    assert vars(app.mapper.to_domain_event(sealed))["changes"] == revised.changes
