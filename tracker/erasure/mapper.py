@@ -76,8 +76,10 @@ class ShreddingMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         """The domain event, its sealed text opened (or "[erased]" without the key)."""
         domain_event = super().to_domain_event(stored_event)
-        owner = self._learn_owner(domain_event)
-        paths = self._paths(domain_event, owner)
+        self._learn_owner(domain_event)
+        # Sealed text names its key, so opening needs no owner: a stream met mid-way (by a
+        # projector or feed reader starting after its creating event) reads the same.
+        paths = self._paths(domain_event, owner=None)
         if paths:
             self.keyring.refresh_if_due()
             aad = str(domain_event.originator_id).encode()
@@ -112,11 +114,11 @@ class ShreddingMapper(Mapper[UUID]):
         self._owners[stream_id] = owner
 
     def _paths(self, domain_event: DomainEventProtocol[UUID], owner: str | None) -> tuple[str, ...]:
-        if owner is None:
-            return ()
+        """Where personal text may be: for sealing, the owner's; None means every place
+        (for opening: a string that is not sealed is left as it is)."""
         if isinstance(domain_event, Snapshot):
             return paths_for_snapshot(domain_event.topic.rsplit(":", 1)[-1])
-        acted = getattr(domain_event, "actor_id", None) == owner
+        acted = owner is None or getattr(domain_event, "actor_id", None) == owner
         return paths_for_event(type(domain_event).__qualname__, mentee_acted=acted)
 
     def _seal(
