@@ -230,3 +230,15 @@ def test_a_process_that_never_read_a_stream_finds_its_owner_from_the_creating_ev
     sealed = other.mapper.to_stored_event(revised)
     assert ANA_WORDS[3].encode() not in sealed.state
     assert vars(app.mapper.to_domain_event(sealed))["changes"] == revised.changes
+
+
+def test_a_reader_starting_mid_stream_opens_the_text_without_its_creating_event(
+    app: TrackerApplication, goal: str, open_app: Callable[[], TrackerApplication]
+) -> None:
+    head = app.recorder.max_notification_id() or 0
+    notifications = app.recorder.select_notifications(start=1, limit=head)
+    revised = next(n for n in notifications if n.topic.endswith("Goal.Revised"))
+    fresh = open_app()  # has read nothing yet: like a projector resuming at this position
+    assert vars(fresh.mapper.to_domain_event(revised))["changes"] == {
+        "specific": f"{ANA_WORDS[3]} 0"
+    }
