@@ -46,6 +46,7 @@ def main(ctx: click.Context, database_url: str) -> None:
 
 
 # Commands, one line each.
+from tracker.cli.backup import backup, restore  # noqa: E402
 from tracker.cli.demo import demo  # noqa: E402
 from tracker.cli.feed import export, follow_command, import_  # noqa: E402
 from tracker.cli.projections import project, projections  # noqa: E402
@@ -60,3 +61,5 @@ main.add_command(export)
 main.add_command(import_)
 main.add_command(follow_command)
 main.add_command(users)
+main.add_command(backup)
+main.add_command(restore)
