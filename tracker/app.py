@@ -8,12 +8,17 @@ from typing import Any
 
 from flask import Flask
 
+from projections.relationships import VIEW as RELATIONSHIPS
+from projections.relationships import relationships_for
+from tracker.access import AccessControl
 from tracker.application import build_application
 from tracker.clock import system_clock
 from tracker.metrics import init_metrics
 from tracker.settings import Settings
 from tracker.web import init_web
+from tracker.web.auth import init_auth
 from tracker.web.context import init_tracker
+from tracker.web.read_models import projections_of
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,7 +30,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     - ``TRACKER_EVENTSOURCING_ENV``: extra eventsourcing settings, e.g. a lock timeout;
     - ``MAX_CONTENT_LENGTH``: the largest request body in bytes (413 beyond it);
     - ``TRACKER_METRICS`` (environment only): "off" leaves out /metrics (`tracker.metrics`);
+    - ``TRACKER_SECRET_KEY``, ``TRACKER_INSECURE_COOKIES``, ``TRACKER_SIGNUP``,
+      ``TRACKER_SESSION_HOURS``: sign-in and sessions (`tracker.web.auth`);
     plus any Flask or flask-smorest setting.
+
+    The access policy (`tracker.access`) is on: each request acts as its signed-in user,
+    with relationships read fresh from the relationships view.
     """
     settings = Settings.from_env()
     app = Flask(__name__)
@@ -45,4 +55,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_metrics(app, tracker)
     init_tracker(app, tracker)
     init_web(app)
+    init_auth(app, tracker)
+    tracker.access = AccessControl(
+        lambda mentee_id: relationships_for(projections_of(app).fresh(RELATIONSHIPS), mentee_id)
+    )
     return app

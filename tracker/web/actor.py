@@ -1,63 +1,59 @@
-"""Who acts: the acting user's id, read from the ``X-Actor-Id`` request header.
+"""Who acts: the signed-in user (a bearer token or the session cookie, `tracker.web.auth`).
 
-Accounts come later: issue 6 replaces this header with authentication. Until then every
-write, and every read that leaves out private content, names its actor through this module
-and nowhere else, so that swapping the header for a signed-in user touches one file.
+This module used to read an ``X-Actor-Id`` header; since accounts exist, the actor is the
+authenticated user and nobody else. Routes keep importing `acting` and `acting_user` from
+here: `acting` refuses an anonymous request with 401 before its body is read, and documents
+the operation's security requirement in the OpenAPI document.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import request
-
 from tracker.web.apidoc import document
+from tracker.web.auth import NotSignedIn, acting_user
 
-ACTOR_HEADER = "X-Actor-Id"
 # Letters, digits and a few separators: ids appear in URLs (/plans/<mentee_id>) and logs.
 ACTOR_ID_PATTERN = r"^[\w.@:+-]{1,200}$"
+MissingActor = NotSignedIn  # the old name, for callers that catch it
 
-ACTOR_PARAMETER: dict[str, Any] = {
-    "name": ACTOR_HEADER,
-    "required": True,
-    "schema": {"type": "string", "pattern": ACTOR_ID_PATTERN, "maxLength": 200},
-    "description": (
-        "The id of the user who acts. A stopgap until accounts (issue 6) replace it with "
-        "authentication; required on writes and on reads that leave out private content."
-    ),
+BEARER_SCHEME = "bearerAuth"
+COOKIE_SCHEME = "sessionCookie"
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    BEARER_SCHEME: {
+        "type": "http",
+        "scheme": "bearer",
+        "description": (
+            "A personal API token (`tracker users token USER --scope ...`, or POST "
+            "/api/v1/account/tokens), with scopes read:plan, write:plan or read:events."
+        ),
+    },
+    COOKIE_SCHEME: {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "tracker_session",
+        "description": (
+            "The session cookie set by POST /api/v1/session; writes with it also need "
+            "the X-CSRF-Token header (its value is in GET /api/v1/session)."
+        ),
+    },
 }
-ACTOR_COMPONENT = "ActorId"
+SECURITY: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}, {COOKIE_SCHEME: []}]
 
-
-class MissingActor(Exception):
-    """The request does not say, or says unreadably, who acts (answered with 401)."""
-
-
-def acting_user() -> str:
-    """The id of the user making the current request, from the X-Actor-Id header.
-
-    Issue 6 replaces this with the authenticated user; callers need not change.
-    """
-    actor_id = request.headers.get(ACTOR_HEADER, "").strip()
-    if not actor_id:
-        raise MissingActor(f"Say who acts with the {ACTOR_HEADER} header.")
-    if not re.fullmatch(ACTOR_ID_PATTERN, actor_id):
-        raise MissingActor(
-            f"The {ACTOR_HEADER} header must be 1 to 200 letters, digits or . @ : + - _"
-        )
-    return actor_id
+__all__ = ["ACTOR_ID_PATTERN", "SECURITY_SCHEMES", "MissingActor", "acting", "acting_user"]
 
 
 def acting(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Require X-Actor-Id before the body is read, and say so in the OpenAPI document."""
+    """Require a signed-in user before the body is read, and say so in the OpenAPI document."""
 
     @wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
         acting_user()
         return view(*args, **kwargs)
 
-    document(checked, parameters=[ACTOR_COMPONENT], responses=[401, 403])
+    document(checked, responses=[401, 403])
+    manual = checked._apidoc.setdefault("manual_doc", {})  # type: ignore[attr-defined]
+    manual["security"] = SECURITY
     return checked

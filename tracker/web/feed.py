@@ -1,9 +1,11 @@
 """The integrators' feed over HTTP: the event log as CloudEvents, one stream's events, the
 live tail (Server-Sent Events) and the JSON Schemas of event data.
 
-Every feed route goes through `feed_access`, the one door to the feed: today it asks who
-reads (X-Actor-Id) and private text is withheld from all but its author; issue 6 puts the
-check of a token granted for the feed there, and nowhere else. See docs/integrators.md.
+Every feed route goes through `feed_access`, the one door to the feed: the reader must be
+authenticated with a token that has the `read:events` scope (granted by an operator; a
+signed-in session never has it), and private text is withheld from all but its author.
+Pages differ by reader, so they are cached privately, never by shared caches. See
+docs/integrators.md.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, request, stream_with_context, url_for
@@ -22,6 +25,7 @@ from webargs.fields import DelimitedList
 from werkzeug.exceptions import BadRequest
 
 from projections.feed_index import VIEW as FEED_INDEX
+from tracker.access import Operation
 from tracker.errors import NotFound
 from tracker.feed.catalogue import known_types, topics_for_types
 from tracker.feed.cloudevents import BATCH_CONTENT_TYPE, feed_source
@@ -29,7 +33,7 @@ from tracker.feed.reader import MAX_LIMIT, FeedQuery, FeedReader
 from tracker.feed.schemas import event_schemas, schema_id
 from tracker.feed.sse import CONTENT_TYPE as SSE_CONTENT_TYPE
 from tracker.feed.sse import TailSettings, parse_last_event_id, tail
-from tracker.web.actor import ACTOR_HEADER, acting, acting_user
+from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
 from tracker.web.read_models import get_projections
@@ -46,8 +50,14 @@ feed = ApiBlueprint(
 
 
 def feed_access(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The door to every feed route: who reads (today X-Actor-Id; issue 6: a feed token)."""
-    return acting(view)
+    """The door to every feed route: a reader whose token has the `read:events` scope."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        get_tracker().authorize(Operation.READ_EVENTS)
+        return view(*args, **kwargs)
+
+    return acting(guarded)
 
 
 def get_reader() -> FeedReader:
@@ -151,11 +161,12 @@ def render_batch(batch: Batch, cacheable: bool) -> Response:
     etag = hashlib.sha256(text.encode()).hexdigest()[:32]
     response = Response(text, mimetype=mimetype)
     response.set_etag(etag)
-    response.vary.update(("Accept", ACTOR_HEADER))
+    response.vary.update(("Accept", "Authorization"))
     if batch.next_url is not None:
         response.headers["Link"] = f'<{batch.next_url}>; rel="next"'
     if cacheable:
-        response.headers["Cache-Control"] = f"public, max-age={FULL_PAGE_MAX_AGE}, immutable"
+        # private: what a page shows depends on its reader (their own private notes).
+        response.headers["Cache-Control"] = f"private, max-age={FULL_PAGE_MAX_AGE}, immutable"
     else:
         response.headers["Cache-Control"] = "no-cache"
     response.make_conditional(request)  # 304 when If-None-Match names this page

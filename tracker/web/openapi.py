@@ -18,7 +18,7 @@ from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 from swagger_ui_bundle import swagger_ui_path
 
-from tracker.web.actor import ACTOR_COMPONENT, ACTOR_PARAMETER
+from tracker.web.actor import SECURITY_SCHEMES
 from tracker.web.idempotency import IDEMPOTENCY_COMPONENT, IDEMPOTENCY_PARAMETER, init_idempotency
 from tracker.web.problems import PROBLEM_JSON, register_problem_handlers
 from tracker.web.schemas.common import ProblemSchema
@@ -97,8 +97,9 @@ class TrackerApi(Api):  # type: ignore[misc]
 
     def _init_spec(self, **kwargs: Any) -> None:
         super()._init_spec(**kwargs)
+        for scheme, description in SECURITY_SCHEMES.items():
+            self.spec.components.security_scheme(scheme, description)
         for name, parameter in (
-            (ACTOR_COMPONENT, ACTOR_PARAMETER),
             (IF_MATCH_COMPONENT, IF_MATCH_PARAMETER),
             (IF_MATCH_REQUIRED_COMPONENT, IF_MATCH_REQUIRED_PARAMETER),
             (IF_NONE_MATCH_COMPONENT, IF_NONE_MATCH_PARAMETER),

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError, NotAllowed
 from tracker.errors import AlreadyExists, Conflict, NotFound, StaleVersion, StorageUnavailable
-from tracker.web.actor import ACTOR_HEADER, MissingActor, acting_user
+from tracker.web.actor import MissingActor, acting_user
 from tracker.web.context import get_tracker
 from tracker.web.versions import etag
 
@@ -33,6 +33,7 @@ RETRY_AFTER_SECONDS = 2
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "bad-request": (400, "Bad request"),
     "missing-actor": (401, "Who acts?"),
+    "sign-in-failed": (401, "Sign-in failed"),
     "not-allowed": (403, "Not allowed"),
     "not-found": (404, "Not found"),
     "method-not-allowed": (405, "Method not allowed"),
@@ -198,7 +199,7 @@ def missing_actor(error: MissingActor) -> Response:
         401,
         str(error),
         kind="missing-actor",
-        headers={"WWW-Authenticate": f'{ACTOR_HEADER.replace("-", "")} realm="tracker"'},
+        headers={"WWW-Authenticate": 'Bearer realm="tracker"'},
     )
 
 

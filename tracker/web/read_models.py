@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
@@ -25,7 +25,7 @@ from tracker.projecting import Projections, projector_mode
 from tracker.settings import Settings
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
-from tracker.web.context import get_tracker
+from tracker.web.context import EXTENSION as TRACKER
 from tracker.web.pagination import NumberedPageQuery, Page, link_headers, paged
 from tracker.web.versions import Rendered
 
@@ -73,15 +73,20 @@ class GrowthQuery(RangeQuery):
 
 def get_projections() -> Projections:
     """The read models of this web app, opened (and their projector started) on first use."""
-    extensions = current_app.extensions
+    return projections_of(current_app)
+
+
+def projections_of(app: Flask) -> Projections:
+    """The read models of `app`, opened (and their projector started) on first use."""
+    extensions = app.extensions
     with _opening:
         if EXTENSION not in extensions:
             settings = replace(
                 Settings.from_env(),
-                database_url=current_app.config["TRACKER_DATABASE_URL"],
-                extra_env=dict(current_app.config.get("TRACKER_EVENTSOURCING_ENV") or {}),
+                database_url=app.config["TRACKER_DATABASE_URL"],
+                extra_env=dict(app.config.get("TRACKER_EVENTSOURCING_ENV") or {}),
             )
-            projections = Projections(get_tracker(), settings)
+            projections = Projections(app.extensions[TRACKER], settings)
             if projector_mode(settings) == "thread":
                 projections.start_projector()
             extensions[EXTENSION] = projections

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker.web.api.account import account_api
 from tracker.web.api.check_ins import check_ins
 from tracker.web.api.goals import goals
 from tracker.web.api.mentorships import mentorships
@@ -9,7 +10,9 @@ from tracker.web.api.milestones import milestones
 from tracker.web.api.options import options
 from tracker.web.api.plans import plans
 from tracker.web.api.proposals import proposals
+from tracker.web.api.session import session_api
 from tracker.web.api.support_network import support_network
+from tracker.web.api.tokens import tokens_api
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.calendar import calendar
 from tracker.web.feed import feed
@@ -29,4 +32,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     plan_read_models,
     calendar,
     feed,
+    session_api,
+    tokens_api,
+    account_api,
 )
