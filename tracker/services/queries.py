@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from domain import CheckIn, Goal, Mentorship, Plan, Proposal, plan_id_for
 from projections.records import ENVELOPE, jsonable
 from tracker.access import shared_plan
@@ -38,8 +40,11 @@ class QueryUseCases(UseCases):
         version, type, who, when, which fields it set, and why.
 
         Values are left out (the reader reloads the record for them), and so are private
-        reflections and notes of anyone but the viewer.
+        reflections and notes of anyone but the viewer. With the access policy on, a record
+        the current actor may not read is not found, as everywhere else.
         """
+        if self.access is not None:
+            self.load(Aggregate, aggregate_id)  # the policy's read check (NotFound if hidden)
         events = self.events.get(UUID(aggregate_id), gt=version)
         return [_change(event) for event in events if _visible(event, viewer_id)]
 

@@ -19,12 +19,10 @@ from typing import Any
 from flask import Response, current_app, request
 
 from projections.calendar import VIEW, calendar_for
-from tracker.access import Operation, Resource
 from tracker.errors import NotFound
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
-from tracker.web.context import get_tracker
-from tracker.web.read_models import get_projections
+from tracker.web.read_models import get_projections, plan_access
 
 ICALENDAR = "text/calendar"
 PRODID = "-//Mentoring tracker//Calendar feed 1.0//EN"
@@ -127,9 +125,8 @@ def plan_calendar(mentee_id: str) -> Response:
     (and only if she shares her goals). Send the ETag back in If-None-Match to get 304
     when nothing changed.
     """
-    tracker, viewer_id = get_tracker(), acting_user()
-    tracker.authorize(Operation.READ_PLAN, Resource(mentee_id))
-    parts = tracker.access.visible_parts(mentee_id) if tracker.access is not None else None
+    viewer_id = acting_user()
+    parts = plan_access(mentee_id)
     store = get_projections().fresh(VIEW)
     found = calendar_for(store, mentee_id, viewer_id, milestones=parts is None or "goals" in parts)
     if found is None:

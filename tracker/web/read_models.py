@@ -1,9 +1,12 @@
 """Read models in the JSON API: a mentee's plan timeline and its growth series.
 
-Reads are fresh: each waits (at most `tracker.projecting.READ_TIMEOUT` seconds, catching up
-inline) until the view holds every event written before the request, so a client sees its
-own writes; past the timeout it gets a 503 problem with Retry-After. The views and, unless
-TRACKER_PROJECTOR=off, the background projector start with the first read.
+Every read asks the access policy first (`plan_access`): who may not know the plan exists
+gets the same 404 as for a plan that does not; a supporter she shares only parts with is
+refused (403) views of the whole plan. Reads are fresh: each waits (at most
+`tracker.projecting.READ_TIMEOUT` seconds, catching up inline) until the view holds every
+event written before the request, so a client sees its own writes; past the timeout it gets
+a 503 problem with Retry-After. The views and, unless TRACKER_PROJECTOR=off, the background
+projector start with the first read.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from webargs.fields import DelimitedList
 
 from projections.growth import PERIODS, growth_for
 from projections.timeline import KINDS, VIEW, has_timeline, timeline_for
+from tracker.access import AccessDenied, Operation, Resource, signed_in
 from tracker.errors import NotFound
 from tracker.projecting import Projections, projector_mode
 from tracker.settings import Settings
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import EXTENSION as TRACKER
+from tracker.web.context import get_tracker
 from tracker.web.pagination import NumberedPageQuery, Page, link_headers, paged
 from tracker.web.versions import Rendered
 
@@ -71,6 +76,28 @@ class GrowthQuery(RangeQuery):
     period = fields.String(load_default="week", validate=validate.OneOf(PERIODS))
 
 
+def plan_access(mentee_id: str, part: str | None = None) -> frozenset[str] | None:
+    """Refuse a reader who may not read the mentee's plan (or `part` of it): NotFound if she
+    may not even know it exists, else AccessDenied. Returns the parts shown (None: all)."""
+    access = get_tracker().access
+    if access is None:
+        return None
+    decision = access.decide(signed_in(), Operation.READ_PLAN, Resource(mentee_id, part=part))
+    if decision.hidden:
+        raise NotFound("plan", mentee_id)
+    if not decision.allowed:
+        raise AccessDenied(decision.reason)
+    return access.visible_parts(mentee_id)
+
+
+def whole_plan_access(mentee_id: str) -> None:
+    """Views of the whole plan and its history are for her and her active mentors only."""
+    if plan_access(mentee_id) is not None:
+        raise AccessDenied(
+            "She shares only parts of her plan with you: its history is for her and her mentors."
+        )
+
+
 def get_projections() -> Projections:
     """The read models of this web app, opened (and their projector started) on first use."""
     return projections_of(current_app)
@@ -105,6 +132,7 @@ def timeline(query: dict[str, Any], mentee_id: str) -> Rendered:
     Pages of `limit` entries (`items`); pass `next_cursor` back as `cursor`, or follow the
     Link header, for the next page. Private reflections and notes appear only to their author.
     """
+    whole_plan_access(mentee_id)
     store = get_projections().fresh(VIEW)
     if not has_timeline(store, mentee_id):
         raise NotFound("plan", mentee_id)
@@ -124,6 +152,7 @@ def timeline(query: dict[str, Any], mentee_id: str) -> Rendered:
 def growth(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
     """How the plan grew, one point per week or month: goals by status, milestones planned,
     met and slipped, achievements, check-ins held, and each section's size in words."""
+    whole_plan_access(mentee_id)
     store = get_projections().fresh(VIEW)
     if not has_timeline(store, mentee_id):
         raise NotFound("plan", mentee_id)

@@ -24,12 +24,13 @@ from projections.dashboard import SEEN_VIEW, dashboard_for, mark_seen, seen_posi
 from projections.goal_history import goal_blame_for, goal_history_for, milestone_drift_for
 from projections.plan_as_of import has_plan, plan_as_of, plan_diff
 from projections.roadmap import roadmap_for
+from tracker.access import READ_PLAN_SCOPE, WRITE_PLAN_SCOPE, signed_in
 from tracker.errors import NotFound
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
 from tracker.web.pagination import NumberedPageQuery, link_headers, page_by_index, paged
-from tracker.web.read_models import get_projections
+from tracker.web.read_models import get_projections, plan_access, whole_plan_access
 from tracker.web.versions import Rendered
 
 MAX_POSITION = 2**63 - 1
@@ -140,16 +141,19 @@ def _today(query: dict[str, Any]) -> date:
 
 
 def _plan_store(mentee_id: str) -> Any:
+    whole_plan_access(mentee_id)
     store = get_projections().fresh("plan_as_of")
     if not has_plan(store, mentee_id):
         raise NotFound("plan", mentee_id)
     return store
 
 
-def _own_dashboard(mentor_id: str) -> str:
+def _own_dashboard(mentor_id: str, scope: str = READ_PLAN_SCOPE) -> str:
     viewer = acting_user()
     if viewer != mentor_id:
         raise NotAllowed("A mentor's dashboard is hers alone.")
+    if not signed_in().has_scope(scope):
+        raise NotAllowed(f"This needs the scope {scope}, which was not granted.")
     return viewer
 
 
@@ -191,15 +195,22 @@ def plan_changes(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
 @plan_read_models.alt_response(404, response="NOT_FOUND")
 def roadmap(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
     """Goals and milestones on a time axis: status, original and current dates, the skills
-    they need, and what is overdue on `today`."""
-    _plan_store(mentee_id)
+    they need, and what is overdue on `today`. A supporter sees it if she shares her goals."""
+    plan_access(mentee_id, part="goals")
+    if not has_plan(get_projections().fresh("plan_as_of"), mentee_id):
+        raise NotFound("plan", mentee_id)
     return roadmap_for(get_projections().fresh("roadmap"), mentee_id, _today(query))
 
 
 # Goals -------------------------------------------------------------------------------------
 def _goal_view(found: dict[str, Any] | None, goal_id: UUID) -> dict[str, Any]:
+    """The goal's view if the reader may read the goal; one 404 for missing and hidden."""
     if found is None:
         raise NotFound("goal", goal_id)
+    try:
+        plan_access(found["mentee_id"], part="goals")
+    except NotFound:
+        raise NotFound("goal", goal_id) from None
     return found
 
 
@@ -262,7 +273,7 @@ def dashboard(query: dict[str, Any], mentor_id: str) -> dict[str, Any]:
 @plan_read_models.response(200)
 def dashboard_seen(body: dict[str, Any], mentor_id: str) -> dict[str, Any]:
     """Mark the changes up to `position` as seen; the cursor never moves back."""
-    _own_dashboard(mentor_id)
+    _own_dashboard(mentor_id, WRITE_PLAN_SCOPE)
     projections = get_projections()
     store = projections.fresh("dashboard")
     if body["position"] > (store.max_tracking_id(get_tracker().name) or 0):
