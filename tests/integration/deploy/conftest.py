@@ -90,6 +90,21 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) ->
     return status, json.loads(text) if "json" in kind.get("Content-Type", "") else text
 
 
+def post(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    """POST a JSON body: (status, body parsed as JSON)."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={**(headers or {}), "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
 def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
     """Poll `check` until true; fail saying `what` did not happen in time."""
     deadline = time.monotonic() + timeout
