@@ -163,7 +163,7 @@ def latency_curves(database_url: str, args: argparse.Namespace) -> dict[str, Any
     try:
         plans, log = write_plans(app, projections, args)
         curves = time_queries(
-            projections, plans, QUERIES, ops=args.ops, batch=10, seconds=args.seconds, warmup=3
+            projections, plans, QUERIES, ops=args.ops, batch=3, seconds=args.seconds, warmup=3
         )
         curves |= time_queries(
             projections, plans, WHOLE_HISTORY, ops=5, batch=1, seconds=args.seconds, warmup=1

@@ -1,7 +1,8 @@
 """Opening the peer's tables on the database a tracker URL names (SQLite file or PG schema).
 
 The URL is the one `TRACKER_DATABASE_URL` takes, so the peer lands on the same SQLite file
-(in WAL mode, as eventsourcing leaves it) or in the same PostgreSQL schema as the tracker.
+(in WAL mode, as eventsourcing leaves it) or in the same PostgreSQL schema as the tracker,
+with the same pool settings (size, overflow, a ping before each checkout).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from peer.models import Base
+from tracker.settings import storage_env
 
 
 def engine_for(database_url: str) -> Engine:
@@ -23,9 +25,20 @@ def engine_for(database_url: str) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_wal)
         return engine
     if url.scheme in ("postgres", "postgresql"):
+        # The pool the tracker's event store and views get (size, overflow, pre-ping).
+        env = storage_env(database_url)
         schema = parse_qs(url.query).get("schema", ["public"])[0]
         plain = urlunsplit(("postgresql+psycopg", url.netloc, url.path, "", ""))
-        return sa.create_engine(plain, connect_args={"options": f"-c search_path={schema}"})
+        return sa.create_engine(
+            plain,
+            pool_size=int(env["POSTGRES_POOL_SIZE"]),
+            max_overflow=int(env["POSTGRES_MAX_OVERFLOW"]),
+            pool_pre_ping=env["POSTGRES_PRE_PING"] == "y",
+            connect_args={
+                "options": f"-c search_path={schema}",
+                "connect_timeout": int(env["POSTGRES_CONNECT_TIMEOUT"]),
+            },
+        )
     raise ValueError(f"The peer runs on sqlite:/// or postgresql:// URLs, not {database_url!r}")
 
 
