@@ -63,6 +63,7 @@ class Result:
     lag_at_end: int = 0
     drain_seconds: float = 0.0
     clean_exit: bool = False
+    load_average: float = 0.0
 
 
 def get_json(url: str) -> tuple[int, Any]:
@@ -164,6 +165,7 @@ def measure(base: str, work: Path, args: argparse.Namespace, result: Result) -> 
     sampler.start()
     prefix = run_locust(base, work, args, result.backend)
     sampler.done.set()
+    result.load_average = os.getloadavg()[0]  # the machine's, over the last minute
     head, result.lag_at_end = worst_lag(base)
     result.max_lag = max(sampler.worst, result.lag_at_end)
     result.events_written = head - head_before
@@ -219,6 +221,7 @@ def report(result: Result, args: argparse.Namespace) -> None:
     print(f"projection lag    max {result.max_lag} events during the run, {result.lag_at_end} "
           f"at the end, 0 after {result.drain_seconds:.1f} s")  # fmt: skip
     print(f"graceful stop     {'both exited 0' if result.clean_exit else 'NO'}")
+    print(f"load average      {result.load_average:.1f} (1 min, at the end: others' work too)")
 
 
 def main() -> int:

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tracker.accounts import Accounts
+from tracker.application import TrackerApplication, build_application
+from tracker.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
@@ -48,6 +52,26 @@ class Process:
                 self.process.kill()
                 self.process.wait()
         return self.process.returncode
+
+
+def credentials(app: TrackerApplication, user_id: str, *scopes: str) -> dict[str, str]:
+    """Headers that say who acts: a new account's personal API token (and X-Actor-Id, which
+    servers from before accounts read instead)."""
+    accounts = Accounts.for_application(app)
+    accounts.create_account(
+        user_id, display_name=user_id, email=f"{user_id}@example.org", password=None
+    )
+    token = accounts.issue_token(user_id, scopes=list(scopes), name="deploy test").secret
+    return {"Authorization": f"Bearer {token}", "X-Actor-Id": user_id}
+
+
+def credentials_at(database_url: str, user_id: str, *scopes: str) -> dict[str, str]:
+    """`credentials` written straight into the store at `database_url`."""
+    app = build_application(Settings(database_url=database_url))
+    try:
+        return credentials(app, user_id, *scopes)
+    finally:
+        app.close()
 
 
 def free_port() -> int:

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from projections.registry import view_names
+from tracker.access import Actor, acting_as
 from tracker.app import create_app
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
@@ -39,9 +40,10 @@ def app(database_url: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) 
 
 def write_events(app: Flask, count: int) -> None:
     tracker: TrackerApplication = app.extensions["tracker"]
-    tracker.start_plan(mentee_id="ada", actor_id="ada")
-    for n in range(count - 1):
-        tracker.reflect("ada", text=f"Day {n}", private=False, actor_id="ada")
+    with acting_as(Actor("ada")):  # as the web layer does for a signed-in user
+        tracker.start_plan(mentee_id="ada", actor_id="ada")
+        for n in range(count - 1):
+            tracker.reflect("ada", text=f"Day {n}", private=False, actor_id="ada")
 
 
 def test_readyz_lists_every_view_with_its_lag(app: Flask) -> None:

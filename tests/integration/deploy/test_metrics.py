@@ -12,10 +12,9 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from projections.registry import view_names
+from tests.integration.deploy.conftest import credentials
 from tracker.app import create_app
 from tracker.clock import ManualClock
-
-ADA = {"X-Actor-Id": "ada"}
 
 
 @pytest.fixture
@@ -28,6 +27,11 @@ def app(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def ada(app: Flask) -> dict[str, str]:
+    return credentials(app.extensions["tracker"], "ada", "read:plan", "write:plan")
 
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -49,12 +53,14 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, frozenset(labels.items())), 0.0)
 
 
-def test_requests_are_counted_by_route_method_and_status(client: FlaskClient) -> None:
+def test_requests_are_counted_by_route_method_and_status(
+    client: FlaskClient, ada: dict[str, str]
+) -> None:
     before = scrape(client)
     goal = uuid.uuid4()
-    assert client.post("/api/v1/plans", json={"mentee_id": "ada"}, headers=ADA).status_code == 201
-    assert client.get("/api/v1/plans/ada", headers=ADA).status_code == 200
-    assert client.get(f"/api/v1/goals/{goal}", headers=ADA).status_code == 404
+    assert client.post("/api/v1/plans", json={"mentee_id": "ada"}, headers=ada).status_code == 201
+    assert client.get("/api/v1/plans/ada", headers=ada).status_code == 200
+    assert client.get(f"/api/v1/goals/{goal}", headers=ada).status_code == 404
     assert client.get("/no/such/page").status_code == 404
 
     after = scrape(client)
@@ -73,9 +79,11 @@ def test_requests_are_counted_by_route_method_and_status(client: FlaskClient) ->
     assert grew("tracker_events_written_total", type="Plan.Started") == 1
 
 
-def test_the_scrape_reports_the_head_and_each_views_lag(client: FlaskClient) -> None:
-    client.post("/api/v1/plans", json={"mentee_id": "ada"}, headers=ADA)
-    client.get("/api/v1/plans/ada/timeline", headers=ADA)  # a fresh read: timeline caught up
+def test_the_scrape_reports_the_head_and_each_views_lag(
+    client: FlaskClient, ada: dict[str, str]
+) -> None:
+    client.post("/api/v1/plans", json={"mentee_id": "ada"}, headers=ada)
+    client.get("/api/v1/plans/ada/timeline", headers=ada)  # a fresh read: timeline caught up
 
     samples = scrape(client)
 

@@ -12,10 +12,16 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.integration.deploy.conftest import get, post, projecting, serving, wait_until
+from tests.integration.deploy.conftest import (
+    credentials_at,
+    get,
+    post,
+    projecting,
+    serving,
+    wait_until,
+)
 
 pytestmark = pytest.mark.slow
-ADA = {"X-Actor-Id": "ada"}
 
 
 def requests_counted(base: str, route: str) -> float:
@@ -51,13 +57,14 @@ def test_metrics_add_up_every_workers_requests(sqlite_url: str, tmp_path: Path) 
 
 
 def test_sigterm_lets_a_request_in_flight_finish(sqlite_url: str, tmp_path: Path) -> None:
+    integrator = credentials_at(sqlite_url, "integrator", "read:events")
     with serving(sqlite_url, tmp_path, workers=1) as server:
         answer: dict[str, Any] = {}
 
         def long_poll() -> None:  # the feed holds it open for 6 s: nothing new arrives
             started = time.monotonic()
             answer["status"], answer["body"] = get(
-                f"{server.base}/api/v1/events?after=0&wait=6", ADA, timeout=30
+                f"{server.base}/api/v1/events?after=0&wait=6", integrator, timeout=30
             )
             answer["seconds"] = time.monotonic() - started
 
@@ -77,11 +84,12 @@ def test_sigterm_lets_a_request_in_flight_finish(sqlite_url: str, tmp_path: Path
 def test_workers_and_a_projector_on_postgres_are_ready_with_no_lag(
     postgres_url: str, tmp_path: Path
 ) -> None:
+    ada = credentials_at(postgres_url, "ada", "read:plan", "write:plan")
     with (
         serving(postgres_url, tmp_path, workers=2) as server,
         projecting(postgres_url, tmp_path, "projector"),
     ):
-        status, _ = post(f"{server.base}/api/v1/plans", {"mentee_id": "ada"}, ADA)
+        status, _ = post(f"{server.base}/api/v1/plans", {"mentee_id": "ada"}, ada)
         assert status == 201
 
         def ready_with_no_lag() -> bool:
