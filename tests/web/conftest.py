@@ -1,7 +1,8 @@
 """Fixtures for the JSON API: the app on a fresh SQLite file with a hand-moved clock.
 
-`api` wraps the test client with the X-Actor-Id header and JSON bodies, so that tests
-read as the journeys they check.
+`api` wraps the test client with JSON bodies and real authentication (a bearer token per
+user id, made on first use: `tests.web.credentials`), so that tests read as the journeys
+they check.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.web.credentials import Credentials
 from tracker.app import create_app
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
@@ -29,9 +31,12 @@ SMARTY_GOAL = {
 }
 
 
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "tests only", "TRACKER_INSECURE_COOKIES": "1"}
+
+
 def make_app(database_url: str, clock: ManualClock, **config: Any) -> Flask:
     return create_app(
-        {"TESTING": True, "TRACKER_DATABASE_URL": database_url, "TRACKER_CLOCK": clock, **config}
+        {**TEST_CONFIG, "TRACKER_DATABASE_URL": database_url, "TRACKER_CLOCK": clock, **config}
     )
 
 
@@ -60,6 +65,11 @@ class Api:
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
+        self.credentials = Credentials.of(client.application)
+
+    def auth(self, actor: str) -> dict[str, str]:
+        """The headers that make a request `actor`'s (a bearer token of theirs)."""
+        return self.credentials.headers(actor)
 
     def call(
         self,
@@ -72,7 +82,7 @@ class Api:
         **headers: str,
     ) -> TestResponse:
         if actor is not None:
-            headers["X-Actor-Id"] = actor
+            headers = {**self.auth(actor), **headers}
         if version is not None:
             headers["If-Match"] = f'"{version}"'
         return self.client.open(path, method=method, json=body, headers=headers)

@@ -13,9 +13,10 @@ from flask.testing import FlaskClient
 
 from tests.integration.feed.story import ADA, BOB, PRIVATE_TEXT, Story, write_story
 from tests.web.conftest import make_app, tracker
+from tests.web.credentials import INTEGRATOR_SCOPES, Credentials
+from tracker.access import Actor, acting_as
 from tracker.clock import ManualClock
 
-READER = {"X-Actor-Id": "integrator"}
 BATCH = "application/cloudevents-batch+json"
 
 
@@ -35,7 +36,18 @@ def story(app: Flask, clock: ManualClock) -> Story:
     return write_story(tracker(app), clock)
 
 
-def replay(client: FlaskClient, url: str, headers: dict[str, str] = READER) -> list[Any]:
+@pytest.fixture
+def reader(app: Flask) -> dict[str, str]:
+    """An integrator's token with the read:events scope."""
+    return Credentials.of(app).integrator()
+
+
+def revise_as_bob(app: Flask, goal_id: str, title: str) -> None:
+    with acting_as(Actor(BOB)):
+        tracker(app).revise_goal(goal_id, changes={"title": title}, reason="r", actor_id=BOB)
+
+
+def replay(client: FlaskClient, url: str, headers: dict[str, str]) -> list[Any]:
     """Every event, following the Link header from page to page."""
     events: list[Any] = []
     while True:
@@ -48,8 +60,10 @@ def replay(client: FlaskClient, url: str, headers: dict[str, str] = READER) -> l
         url = response.headers["Link"].split(">")[0].lstrip("<")
 
 
-def test_a_page_is_a_cloudevents_batch_in_log_order(client: FlaskClient, story: Story) -> None:
-    response = client.get("/api/v1/events?limit=4", headers=READER)
+def test_a_page_is_a_cloudevents_batch_in_log_order(
+    client: FlaskClient, story: Story, reader: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/events?limit=4", headers=reader)
 
     assert response.status_code == 200
     assert response.mimetype == BATCH
@@ -68,11 +82,11 @@ def test_a_page_is_a_cloudevents_batch_in_log_order(client: FlaskClient, story: 
 
 
 def test_replaying_from_zero_gives_the_same_sequence(
-    app: Flask, client: FlaskClient, story: Story, clock: ManualClock
+    app: Flask, client: FlaskClient, story: Story, reader: dict[str, str]
 ) -> None:
-    first = replay(client, "/api/v1/events?limit=3")
-    tracker(app).revise_goal(story.bob_goal, changes={"title": "Teach"}, reason="x", actor_id=BOB)
-    second = replay(client, "/api/v1/events?limit=3")
+    first = replay(client, "/api/v1/events?limit=3", reader)
+    revise_as_bob(app, story.bob_goal, "Teach")
+    second = replay(client, "/api/v1/events?limit=3", reader)
 
     assert len(first) == story.events
     assert second[: len(first)] == first
@@ -81,22 +95,27 @@ def test_replaying_from_zero_gives_the_same_sequence(
     assert positions == sorted(set(positions))
 
 
-def test_a_full_page_is_immutable_and_a_short_one_is_not(client: FlaskClient, story: Story) -> None:
-    full = client.get("/api/v1/events?limit=5", headers=READER)
-    short = client.get("/api/v1/events?after=5&limit=100", headers=READER)
+def test_a_full_page_is_immutable_and_a_short_one_is_not(
+    client: FlaskClient, story: Story, reader: dict[str, str]
+) -> None:
+    full = client.get("/api/v1/events?limit=5", headers=reader)
+    short = client.get("/api/v1/events?after=5&limit=100", headers=reader)
 
-    assert full.headers["Cache-Control"] == "public, max-age=86400, immutable"
+    # private: pages differ by reader (their own private text), so no shared cache keeps them
+    assert full.headers["Cache-Control"] == "private, max-age=86400, immutable"
     assert short.headers["Cache-Control"] == "no-cache"
-    assert {"Accept", "X-Actor-Id"} <= set(full.headers["Vary"].replace(" ", "").split(","))
+    assert {"Accept", "Authorization"} <= set(full.headers["Vary"].replace(" ", "").split(","))
     again = client.get(
-        "/api/v1/events?limit=5", headers={**READER, "If-None-Match": full.headers["ETag"]}
+        "/api/v1/events?limit=5", headers={**reader, "If-None-Match": full.headers["ETag"]}
     )
     assert again.status_code == 304
 
 
-def test_json_clients_get_the_next_link_in_the_body(client: FlaskClient, story: Story) -> None:
+def test_json_clients_get_the_next_link_in_the_body(
+    client: FlaskClient, story: Story, reader: dict[str, str]
+) -> None:
     response = client.get(
-        "/api/v1/events?limit=2", headers={**READER, "Accept": "application/json"}
+        "/api/v1/events?limit=2", headers={**reader, "Accept": "application/json"}
     )
 
     body = response.get_json()
@@ -107,12 +126,14 @@ def test_json_clients_get_the_next_link_in_the_body(client: FlaskClient, story: 
     assert body["full"] is True
 
 
-def test_filters_by_type_and_mentee(client: FlaskClient, story: Story) -> None:
-    revised = replay(client, "/api/v1/events?type=org.tracker.goal.revised&limit=2")
-    bobs = replay(client, f"/api/v1/events?mentee={BOB}")
+def test_filters_by_type_and_mentee(
+    client: FlaskClient, story: Story, reader: dict[str, str]
+) -> None:
+    revised = replay(client, "/api/v1/events?type=org.tracker.goal.revised&limit=2", reader)
+    bobs = replay(client, f"/api/v1/events?mentee={BOB}", reader)
     adas_goals = replay(
         client, f"/api/v1/events?mentee={ADA}&type=org.tracker.goal.drafted.v1,"
-        "org.tracker.goal.revised.v1",
+        "org.tracker.goal.revised.v1", reader,
     )  # fmt: skip
 
     assert [e["type"] for e in revised] == ["org.tracker.goal.revised.v1"] * 3
@@ -122,11 +143,12 @@ def test_filters_by_type_and_mentee(client: FlaskClient, story: Story) -> None:
 
 
 def test_private_text_is_withheld_from_all_but_its_author(
-    client: FlaskClient, story: Story
+    client: FlaskClient, story: Story, reader: dict[str, str]
 ) -> None:
     url = "/api/v1/events?type=org.tracker.plan.reflected"
-    others = client.get(url, headers=READER).get_json()
-    hers = client.get(url, headers={"X-Actor-Id": ADA}).get_json()
+    others = client.get(url, headers=reader).get_json()
+    her_feed_token = Credentials.of(client.application).headers(ADA, INTEGRATOR_SCOPES)
+    hers = client.get(url, headers=her_feed_token).get_json()
 
     assert [e["data"]["text"] for e in others] == [None, "Shared: I like coaching people"]
     assert others[0]["data"]["private"] is True
@@ -134,11 +156,13 @@ def test_private_text_is_withheld_from_all_but_its_author(
     assert [e["id"] for e in hers] == [e["id"] for e in others]  # the same places
 
 
-def test_one_stream_forward_and_backward(client: FlaskClient, story: Story) -> None:
+def test_one_stream_forward_and_backward(
+    client: FlaskClient, story: Story, reader: dict[str, str]
+) -> None:
     url = f"/api/v1/streams/{story.ada_goal}/events"
-    forward = client.get(f"{url}?limit=3", headers=READER)
-    backward = client.get(f"{url}?direction=backward&limit=2", headers=READER)
-    middle = client.get(f"{url}?from_version=2&limit=2", headers=READER).get_json()
+    forward = client.get(f"{url}?limit=3", headers=reader)
+    backward = client.get(f"{url}?direction=backward&limit=2", headers=reader)
+    middle = client.get(f"{url}?from_version=2&limit=2", headers=reader).get_json()
 
     assert [e["id"].rsplit("/", 1)[1] for e in forward.get_json()] == ["1", "2", "3"]
     assert "from_version=4&direction=forward&limit=3" in forward.headers["Link"]
@@ -150,9 +174,11 @@ def test_one_stream_forward_and_backward(client: FlaskClient, story: Story) -> N
     assert sequences == sorted(sequences)
 
 
-def test_an_unknown_stream_is_not_found(client: FlaskClient, story: Story) -> None:
+def test_an_unknown_stream_is_not_found(
+    client: FlaskClient, story: Story, reader: dict[str, str]
+) -> None:
     for stream in ("not-a-uuid", "00000000-0000-4000-8000-000000000000"):
-        response = client.get(f"/api/v1/streams/{stream}/events", headers=READER)
+        response = client.get(f"/api/v1/streams/{stream}/events", headers=reader)
         assert response.status_code == 404
         assert response.mimetype == "application/problem+json"
 
@@ -162,32 +188,37 @@ def test_an_unknown_stream_is_not_found(client: FlaskClient, story: Story) -> No
     ["limit=0", "limit=1001", "after=-1", "after=x", "type=org.tracker.goal.eaten", "wait=31",
      "mentee=a%20b", "type=org.tracker.goal.revised.v9"],
 )  # fmt: skip
-def test_bad_queries_are_422_problems(client: FlaskClient, story: Story, query: str) -> None:
-    response = client.get(f"/api/v1/events?{query}", headers=READER)
+def test_bad_queries_are_422_problems(
+    client: FlaskClient, story: Story, query: str, reader: dict[str, str]
+) -> None:
+    response = client.get(f"/api/v1/events?{query}", headers=reader)
 
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
 
 
-def test_the_feed_needs_a_reader(client: FlaskClient, story: Story) -> None:
+def test_the_feed_needs_a_token_granted_for_it(client: FlaskClient, story: Story) -> None:
     stream = f"/api/v1/streams/{story.ada_goal}/events"
+    plan_token = Credentials.of(client.application).headers(ADA)  # read:plan, write:plan
     for url in ("/api/v1/events", "/api/v1/events/stream", stream):
         assert client.get(url).status_code == 401
+        refused = client.get(url, headers=plan_token)
+        assert refused.status_code == 403
+        assert "read:events" in refused.get_json()["detail"]
+        assert PRIVATE_TEXT not in refused.get_data(as_text=True)
 
 
 def test_a_long_poll_returns_as_soon_as_an_event_is_written(
-    app: Flask, client: FlaskClient, story: Story
+    app: Flask, client: FlaskClient, story: Story, reader: dict[str, str]
 ) -> None:
     after = story.events
     writer = threading.Timer(
         0.3,
-        lambda: tracker(app).revise_goal(
-            story.bob_goal, changes={"title": "Teach online well"}, reason="r", actor_id=BOB
-        ),
+        lambda: revise_as_bob(app, story.bob_goal, "Teach online well"),
     )
     started = time.monotonic()
     writer.start()
-    response = client.get(f"/api/v1/events?after={after}&wait=10", headers=READER)
+    response = client.get(f"/api/v1/events?after={after}&wait=10", headers=reader)
     writer.join()
 
     assert [e["id"] for e in response.get_json()] == [f"{story.bob_goal}/2"]
@@ -195,10 +226,10 @@ def test_a_long_poll_returns_as_soon_as_an_event_is_written(
 
 
 def test_a_long_poll_with_nothing_new_ends_after_the_wait(
-    client: FlaskClient, story: Story
+    client: FlaskClient, story: Story, reader: dict[str, str]
 ) -> None:
     started = time.monotonic()
-    response = client.get(f"/api/v1/events?after={story.events}&wait=0.5", headers=READER)
+    response = client.get(f"/api/v1/events?after={story.events}&wait=0.5", headers=reader)
 
     assert response.get_json() == []
     assert 0.4 < time.monotonic() - started < 3
@@ -207,11 +238,11 @@ def test_a_long_poll_with_nothing_new_ends_after_the_wait(
 
 
 def test_the_live_tail_sends_events_with_their_positions_as_ids(
-    app: Flask, client: FlaskClient, story: Story
+    app: Flask, client: FlaskClient, story: Story, reader: dict[str, str]
 ) -> None:
     app.config.update(FEED_STREAM_SECONDS=0.5, FEED_HEARTBEAT_SECONDS=0.2)
     response = client.get(
-        "/api/v1/events/stream", headers={**READER, "Last-Event-ID": str(story.events - 2)}
+        "/api/v1/events/stream", headers={**reader, "Last-Event-ID": str(story.events - 2)}
     )
 
     text = response.get_data(as_text=True)
@@ -219,7 +250,7 @@ def test_the_live_tail_sends_events_with_their_positions_as_ids(
     ids = [line.removeprefix("id: ") for line in text.splitlines() if line.startswith("id: ")]
     assert ids == [str(story.events - 1), str(story.events)]
     assert ": keep-alive" in text
-    bad = client.get("/api/v1/events/stream", headers={**READER, "Last-Event-ID": "seven"})
+    bad = client.get("/api/v1/events/stream", headers={**reader, "Last-Event-ID": "seven"})
     assert bad.status_code == 400
 
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from eventsourcing.persistence import InfrastructureFactory, IntegrityError
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, OperationalError
 from psycopg.rows import tuple_row
 
 
@@ -110,8 +110,36 @@ class SideTables:
                 else:
                     self._memory.rollback()
             return
+        if write and self.dialect == "sqlite":
+            with self._immediate() as side_cursor:
+                yield side_cursor
+            return
         with self._datastore.transaction(commit=write) as cursor:
             yield SideCursor(cursor, postgres=self.dialect == "postgres")
+
+    @contextmanager
+    def _immediate(self) -> Iterator[SideCursor]:
+        """A SQLite write transaction that takes the write lock first (BEGIN IMMEDIATE).
+
+        A deferred one that reads, then writes, fails at once ("database is locked", no
+        waiting) if another connection (the views' projector) wrote in between.
+        """
+        with self._datastore.get_connection(commit=True) as connection:
+            raw = connection._sqlite_conn
+            cursor = raw.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise OperationalError(error) from error
+            try:
+                yield SideCursor(cursor, postgres=False)
+            except BaseException:
+                raw.rollback()
+                raise
+            try:
+                raw.commit()
+            except sqlite3.OperationalError as error:
+                raise OperationalError(error) from error
 
     def create(self, statements: Sequence[str]) -> None:
         """Create tables and indexes (statements use IF NOT EXISTS)."""
