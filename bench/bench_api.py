@@ -41,6 +41,10 @@ from typing import Any
 from bench_append import DEFAULT_POSTGRES_URL, postgres_database
 from common import Timings, machine, ratio, render_table
 
+from tracker.accounts import Accounts
+from tracker.application import build_application
+from tracker.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 AIMS = {"revise": 0.3, "timeline": 0.5}
 BASELINE = "ping"
@@ -59,8 +63,38 @@ class Answer:
         return json.loads(self.body)
 
 
+@dataclass(frozen=True)
+class Server:
+    """Where the served app listens, and the bearer token of each user."""
+
+    port: int
+    tokens: dict[str, str]
+
+
+def issue_tokens(database_url: str, users: tuple[str, ...]) -> dict[str, str]:
+    """An account with a read:plan + write:plan token for each user (an admin first)."""
+    app = build_application(Settings(database_url=database_url))
+    try:
+        accounts = Accounts.for_application(app)
+        if not accounts.has_admin():
+            accounts.create_account(
+                "operator", display_name="Operator", email="operator@example.org",
+                password=None, admin=True,
+            )  # fmt: skip
+        tokens = {}
+        for user in users:
+            accounts.create_account(
+                user, display_name=user.title(), email=f"{user}@example.org", password=None
+            )
+            issued = accounts.issue_token(user, scopes=["read:plan", "write:plan"], name="bench")
+            tokens[user] = issued.secret
+        return tokens
+    finally:
+        app.close()
+
+
 def request(
-    port: int,
+    server: Server,
     method: str,
     path: str,
     body: Any = None,
@@ -68,14 +102,14 @@ def request(
     actor: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Answer:
-    """One request on a new connection to 127.0.0.1:port (gunicorn's sync workers close it)."""
+    """One request on a new connection to the server (gunicorn's sync workers close it)."""
     sent = dict(headers or {})
     if actor is not None:
-        sent["X-Actor-Id"] = actor
+        sent["Authorization"] = f"Bearer {server.tokens[actor]}"
     data = None if body is None else json.dumps(body).encode()
     if data is not None:
         sent["Content-Type"] = "application/json"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT)
     try:
         connection.request(method, path, body=data, headers=sent)
         response = connection.getresponse()
@@ -106,7 +140,7 @@ def served(database_url: str, workers: int) -> Iterator[int]:
     command = [sys.executable, "-m", "tracker.cli", "--database-url", database_url, "serve"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    environ["PYTHONPATH"] = str(ROOT)
+    environ.update(PYTHONPATH=str(ROOT), TRACKER_SECRET_KEY="bench only")  # none written
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environ)
         try:
@@ -128,7 +162,7 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes], log: Any) -> Non
             log.seek(0)
             raise RuntimeError(f"The server stopped:\n{log.read().decode()[-2000:]}")
         try:
-            if request(port, "GET", "/healthz").status == 200:
+            if request(Server(port, {}), "GET", "/healthz").status == 200:
                 return
         except OSError:
             time.sleep(0.2)
@@ -145,19 +179,19 @@ class Writer:
     count: int = 0
 
 
-def draft_goal(port: int, mentee: str) -> str:
+def draft_goal(server: Server, mentee: str) -> str:
     goal = {"kind": "smarty", "title": "Lead a platform team", "measurable": "0 reviews"}
-    answer = request(port, "POST", f"/api/v1/plans/{mentee}/goals", goal, actor=mentee)
+    answer = request(server, "POST", f"/api/v1/plans/{mentee}/goals", goal, actor=mentee)
     return str(expect(answer, 201)["id"])
 
 
-def revise(port: int, mentee: str, writer: Writer) -> None:
+def revise(server: Server, mentee: str, writer: Writer) -> None:
     """Revise the writer's goal from the version it last saw (If-Match)."""
     writer.count += 1
     body = {"changes": {"measurable": f"{writer.count} reviews"}, "reason": "Counted again"}
     path = f"/api/v1/goals/{writer.goal_id}/revisions"
     headers = {"If-Match": f'"{writer.version}"'}
-    answer = request(port, "POST", path, body, actor=mentee, headers=headers)
+    answer = request(server, "POST", path, body, actor=mentee, headers=headers)
     writer.version = int(expect(answer, 200)["version"])
 
 
@@ -165,27 +199,28 @@ def revise(port: int, mentee: str, writer: Writer) -> None:
 Op = Callable[[int], None]
 
 
-def set_up(port: int, clients: int, page: int | None) -> dict[str, Op]:
+def set_up(server: Server, clients: int, page: int | None) -> dict[str, Op]:
     """Two plans, one with a history to read and one with a goal per client to revise;
     the three workloads over them."""
     for mentee in (MENTEE_READ, MENTEE_WRITE):
-        expect(request(port, "POST", "/api/v1/plans", {"mentee_id": mentee}, actor=mentee), 201)
-    history = Writer(draft_goal(port, MENTEE_READ))
+        plan = {"mentee_id": mentee}
+        expect(request(server, "POST", "/api/v1/plans", plan, actor=mentee), 201)
+    history = Writer(draft_goal(server, MENTEE_READ))
     for _ in range(HISTORY):
-        revise(port, MENTEE_READ, history)
-    writers = [Writer(draft_goal(port, MENTEE_WRITE)) for _ in range(clients)]
+        revise(server, MENTEE_READ, history)
+    writers = [Writer(draft_goal(server, MENTEE_WRITE)) for _ in range(clients)]
     timeline_path = f"/api/v1/plans/{MENTEE_READ}/timeline"
     if page is not None:
         timeline_path += f"?limit={page}"
 
     def ping(client: int) -> None:
-        expect(request(port, "GET", "/api/v1/ping"), 200)
+        expect(request(server, "GET", "/api/v1/ping"), 200)
 
     def revise_own_goal(client: int) -> None:
-        revise(port, MENTEE_WRITE, writers[client])
+        revise(server, MENTEE_WRITE, writers[client])
 
     def timeline(client: int) -> None:
-        expect(request(port, "GET", timeline_path, actor=MENTEE_READ), 200)
+        expect(request(server, "GET", timeline_path, actor=MENTEE_READ), 200)
 
     return {BASELINE: ping, "revise": revise_own_goal, "timeline": timeline}
 
@@ -246,8 +281,9 @@ def measure(ops: dict[str, Op], args: argparse.Namespace) -> dict[str, Measured]
 
 
 def measure_backend(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
+    tokens = issue_tokens(database_url, (MENTEE_READ, MENTEE_WRITE))
     with served(database_url, args.workers) as port:
-        results = measure(set_up(port, args.clients, args.page), args)
+        results = measure(set_up(Server(port, tokens), args.clients, args.page), args)
     baseline = results[BASELINE].requests_per_second
     return {
         "workloads": {

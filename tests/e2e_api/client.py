@@ -38,16 +38,17 @@ def call(
     path: str,
     body: Any = None,
     *,
-    actor: str | None = None,
+    token: str | None = None,
     headers: dict[str, str] | None = None,
     raw: bytes | None = None,
     timeout: float = TIMEOUT,
 ) -> Answer:
-    """One request to `base` + `path`; `body` is sent as JSON, `raw` as given."""
+    """One request to `base` + `path`, signed in with `token` (a bearer token) if given;
+    `body` is sent as JSON, `raw` as given."""
     url = urlsplit(base)
     sent = dict(headers or {})
-    if actor is not None:
-        sent["X-Actor-Id"] = actor
+    if token is not None:
+        sent["Authorization"] = f"Bearer {token}"
     data = raw
     if body is not None:
         data = json.dumps(body).encode()

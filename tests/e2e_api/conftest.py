@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.e2e_api.client import call
+from tracker.accounts import Accounts
+from tracker.application import build_application
+from tracker.settings import Settings
 
 # The checkout under test: the server runs the same code as the tests that talk to it.
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +73,8 @@ def serving(
     command = [sys.executable, "-m", "tracker.cli", "--database-url", database_url, "serve"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    environ.update(PYTHONPATH=str(ROOT), **(env or {}))
+    # A fixed secret key: the server would otherwise write one into the checkout's instance/.
+    environ.update(PYTHONPATH=str(ROOT), TRACKER_SECRET_KEY="e2e tests only", **(env or {}))
     with server.log.open("wb") as out:
         process = subprocess.Popen(
             command, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=environ
@@ -85,3 +89,28 @@ def serving(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def issue_tokens(database_url: str, *users: str) -> dict[str, str]:
+    """An account for each user, with a read:plan + write:plan token: user -> token.
+
+    The first account of a database must be an admin: an `operator` is made first.
+    """
+    app = build_application(Settings(database_url=database_url))
+    try:
+        accounts = Accounts.for_application(app)
+        if not accounts.has_admin():
+            accounts.create_account(
+                "operator", display_name="Operator", email="operator@example.org",
+                password=None, admin=True,
+            )  # fmt: skip
+        tokens = {}
+        for user in users:
+            accounts.create_account(
+                user, display_name=user.title(), email=f"{user}@example.org", password=None
+            )
+            issued = accounts.issue_token(user, scopes=["read:plan", "write:plan"], name="e2e")
+            tokens[user] = issued.secret
+        return tokens
+    finally:
+        app.close()

@@ -4,10 +4,12 @@ answers written under them.
 The guide's ```console blocks hold commands (`$ curl ...`, continued with a trailing
 backslash) each followed by its answer: the status line, some headers, a body. A line
 `$ NAME=<id>  # the "FIELD" of the answer` keeps FIELD of the previous answer in NAME (the
-id in the guide is an example); `$API` is the server started here. Variables are expanded
-as the shell would: not inside single quotes.
+id in the guide is an example); `$API` is the server started here. `$ tracker ...` runs the
+CLI on the server's database (its output must be the lines shown), and
+`$ NAME=$(tracker ...)` keeps what it prints. Variables are expanded as the shell would:
+not inside single quotes.
 
-Checked per command: the status code; the values of ETag, Content-Type and
+Checked per curl command: the status code; the values of ETag, Content-Type and
 Idempotent-Replayed and the presence of every other header shown; for a JSON body shown,
 its top-level members (of an excerpt with "…": the members it names); for another
 body, its first line.
@@ -24,13 +26,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from tests.e2e_api.client import Answer, call
 from tests.e2e_api.conftest import ROOT, Server, serving
+from tracker.cli import main
 
 GUIDE = ROOT / "docs" / "api.md"
 BLOCK = re.compile(r"^```console\n(.*?)^```", re.DOTALL | re.MULTILINE)
 CAPTURE = re.compile(r'^(\w+)=(\S+)\s+#\s+the "(\w+)" of the answer$')
+CLI_CAPTURE = re.compile(r"^(\w+)=\$\((tracker .*)\)$")
 ASSIGN = re.compile(r"^(\w+)=(\S+)$")
 VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 EXACT_HEADERS = ("etag", "content-type", "idempotent-replayed")
@@ -137,13 +142,23 @@ def check_answer(step: Step, answer: Answer) -> None:
         assert real.splitlines()[0] == body.splitlines()[0], where
 
 
+def run_cli(command: str, database_url: str) -> str:
+    """`tracker ...` on the database, as the guide's reader runs it (in this process, which
+    is quicker than a new interpreter per command); its standard output."""
+    words = shlex.split(command)
+    assert words[0] == "tracker", command
+    done = CliRunner().invoke(main, words[1:], env={"TRACKER_DATABASE_URL": database_url})
+    assert done.exit_code == 0, (command, done.output, done.exception)
+    return done.stdout
+
+
 @pytest.fixture
 def server(sqlite_url: str, tmp_path: Path) -> Iterator[Server]:
     with serving(sqlite_url, tmp_path, workers=2) as running:
         yield running
 
 
-def run_guide(text: str, server: Server) -> list[str]:
+def run_guide(text: str, server: Server, database_url: str) -> list[str]:
     """Every step of the guide against the server; the commands run, in order."""
     variables: dict[str, str] = {}
     last: Any = None
@@ -152,6 +167,11 @@ def run_guide(text: str, server: Server) -> list[str]:
         if capture := CAPTURE.match(step.command):
             name, _, member = capture.groups()
             variables[name] = str(last.json()[member])
+        elif cli := CLI_CAPTURE.match(step.command):
+            variables[cli.group(1)] = run_cli(expand(cli.group(2), variables), database_url).strip()
+        elif step.command.startswith("tracker "):
+            printed = run_cli(expand(step.command, variables), database_url)
+            assert printed.splitlines() == step.expected, (step.line, printed)
         elif assign := ASSIGN.match(step.command):
             name, value = assign.groups()
             variables[name] = server.api if name == "API" else value
@@ -163,8 +183,10 @@ def run_guide(text: str, server: Server) -> list[str]:
 
 
 @pytest.mark.slow
-def test_every_curl_command_of_the_guide_gets_the_answer_it_shows(server: Server) -> None:
-    ran = run_guide(GUIDE.read_text(), server)
+def test_every_curl_command_of_the_guide_gets_the_answer_it_shows(
+    server: Server, sqlite_url: str
+) -> None:
+    ran = run_guide(GUIDE.read_text(), server, sqlite_url)
 
     # The whole journey ran: invite, accept, edit, draft, activate, revise, propose, accept,
     # check-in, timeline, calendar.
