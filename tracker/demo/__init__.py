@@ -17,12 +17,23 @@ from typing import cast
 from eventsourcing.domain import DomainEvent
 
 from domain import plan_id_for
+from tracker.accounts import Accounts
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 from tracker.demo import ana, ben, chloe
 from tracker.demo.scene import Scene, StoryClock, play
 
-__all__ = ["MENTOR", "PEOPLE", "DemoSummary", "StoryClock", "already_loaded", "load_demo"]
+__all__ = [
+    "DEMO_ADMIN",
+    "DEMO_PASSWORD",
+    "MENTOR",
+    "PEOPLE",
+    "DemoSummary",
+    "StoryClock",
+    "already_loaded",
+    "create_demo_accounts",
+    "load_demo",
+]
 
 MENTOR = "mentor-maria"
 # Everyone the demo writes about, to try as users: id -> who they are.
@@ -38,6 +49,9 @@ PEOPLE: dict[str, str] = {
 }
 DAYS = 365
 STORIES = (ana, ben, chloe)
+# FOR THE DEMO ONLY: every demo account signs in with this published password.
+DEMO_PASSWORD = "demo-password"
+DEMO_ADMIN = "demo-admin"
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,23 @@ def load_demo(app: TrackerApplication, clock: ManualClock, *, seed: int = 0) -> 
     )
     goal_ids = [goal_id for scene in scenes for goal_id in scene.goals.values()]
     return _summarise(app, before, goal_ids)
+
+
+def create_demo_accounts(app: TrackerApplication) -> list[str]:
+    """Accounts for the demo's people (and an admin, `demo-admin`), all with the published
+    `DEMO_PASSWORD`, so that the pages and the API work at first start. Accounts that exist
+    are left as they are; returns the user ids created."""
+    accounts = Accounts.for_application(app)
+    people = {DEMO_ADMIN: "Demo Admin, who manages the demo's accounts", **PEOPLE}
+    created = []
+    for user_id, who in people.items():
+        if accounts.get(user_id) is None:
+            accounts.create_account(
+                user_id, display_name=who.split(",")[0], email=f"{user_id}@demo.example",
+                password=DEMO_PASSWORD, admin=user_id == DEMO_ADMIN,
+            )  # fmt: skip
+            created.append(user_id)
+    return created
 
 
 def _summarise(app: TrackerApplication, before: int, goal_ids: list[str]) -> DemoSummary:
