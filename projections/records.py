@@ -16,8 +16,27 @@ from uuid import UUID
 ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic", "actor_id")
 
 
+# Values of these exact types are JSON already (subclasses, e.g. str enums, are not).
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+_ENVELOPE = frozenset(ENVELOPE)
+
+
 def jsonable(value: Any) -> Any:
-    """Dates to ISO strings, enums to values, UUIDs to str, recursively."""
+    """Dates to ISO strings, enums to values, UUIDs to str, recursively.
+
+    Containers are always copied, so the result shares no dict or list with `value`.
+    """
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        # The common case first (decoded event state): exact dicts with str keys.
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in _PLAIN else jsonable(v))
+            for k, v in value.items()
+        }
+    if kind is list:
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if isinstance(value, Enum):
         return jsonable(value.value)
     if isinstance(value, datetime | date):
@@ -55,7 +74,10 @@ class EventRecord:
 
 
 def to_record(domain_event: Any, position: int) -> EventRecord:
-    """Turn a domain event read from the store into an EventRecord."""
+    """Turn a domain event read from the store into an EventRecord.
+
+    The record's data shares no container with the event: each caller gets its own.
+    """
     attributes = vars(domain_event)
     return EventRecord(
         position=position,
@@ -64,5 +86,9 @@ def to_record(domain_event: Any, position: int) -> EventRecord:
         type=type(domain_event).__qualname__,
         at=domain_event.timestamp,
         actor_id=str(attributes.get("actor_id", "")),
-        data={k: jsonable(v) for k, v in attributes.items() if k not in ENVELOPE},
+        data={
+            k: (v if type(v) in _PLAIN else jsonable(v))
+            for k, v in attributes.items()
+            if k not in _ENVELOPE
+        },
     )

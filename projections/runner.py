@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,7 +35,7 @@ from eventsourcing.projection import ApplicationSubscription
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from projections.records import EventRecord, to_record
-from projections.store import ViewProjection, ViewStore, ViewTx
+from projections.store import ApplyPart, ViewProjection, ViewStore, ViewTx
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +96,20 @@ class ViewRunner:
         """
         if not records:
             return False
+        tracking = Tracking(self.app.name, records[-1].position)
+        return self.store.apply(tracking, self.updater(records, expected))
+
+    def updater(self, records: Sequence[EventRecord], expected: int) -> Callable[[ViewTx], None]:
+        """The body of the transaction that applies `records` after position `expected`."""
 
         def update(tx: ViewTx) -> None:
             if (tx.position or 0) != expected:
                 raise PositionMoved(f"{self.name}: expected {expected}, found {tx.position}")
+            process = self.projection.process
             for record in records:
-                self.projection.process(record, tx)
+                process(record, tx)
 
-        tracking = Tracking(self.app.name, records[-1].position)
-        return self.store.apply(tracking, update)
+        return update
 
     def catch_up(
         self,
@@ -117,32 +123,7 @@ class ViewRunner:
         for a long catch-up). After a bulk load (`ANALYZE_AFTER` events or more) the store
         refreshes its planner statistics, so that queries keep using the right indexes.
         """
-        applied = self._catch_up(upto, progress, stop)
-        if applied >= ANALYZE_AFTER:
-            self.store.refresh_statistics()
-        return applied
-
-    def _catch_up(
-        self, upto: int | None, progress: Progress | None, stop: threading.Event | None
-    ) -> int:
-        applied = 0
-        while stop is None or not stop.is_set():
-            start = self.position()
-            if upto is not None and start >= upto:
-                return applied
-            notifications = self.app.recorder.select_notifications(
-                start=start, limit=self.page_size, stop=upto, inclusive_of_start=False
-            )
-            if not notifications:
-                return applied
-            try:
-                if self.apply_records(self.records(notifications), start):
-                    applied += len(notifications)
-            except PositionMoved:
-                continue  # someone else moved the view: re-read its position
-            if progress is not None:
-                progress(notifications[-1].id)
-        return applied
+        return catch_up_together([self], upto, progress, stop)[0]
 
     def wait_for(self, position: int | None, timeout: float = 2.0) -> None:
         """Return once the view has applied `position` (read-your-writes).
@@ -208,6 +189,76 @@ class ViewRunner:
             finally:
                 done.set()
                 stopper.join()
+
+
+def catch_up_together(
+    runners: Sequence[ViewRunner],
+    upto: int | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> list[int]:
+    """`catch_up` for several views of one application: each page is read and decoded ONCE.
+
+    Pages start at the lowest position among the views; a view further on gets only the
+    events after its own position. Each view applies each page with its tracking position
+    in one transaction as ever, and on SQL stores of one database the views' transactions
+    of a page are a single one (`ViewStore.apply_together`). The views share the records,
+    so a projection must never change a record (see `ViewProjection.process`). Returns the
+    number of events applied to each view, in the order given.
+    """
+    if any(runner.app is not runners[0].app for runner in runners):
+        raise ValueError("Views catch up together only from one application's log")
+    applied = _catch_up_pages(runners, upto, progress, stop) if runners else []
+    for runner, count in zip(runners, applied, strict=True):
+        if count >= ANALYZE_AFTER:
+            runner.store.refresh_statistics()
+    return applied
+
+
+def _catch_up_pages(
+    runners: Sequence[ViewRunner],
+    upto: int | None,
+    progress: Progress | None,
+    stop: threading.Event | None,
+) -> list[int]:
+    first = runners[0]
+    applied = [0] * len(runners)
+    while stop is None or not stop.is_set():
+        positions = [runner.position() for runner in runners]
+        start = min(positions)
+        if upto is not None and start >= upto:
+            break
+        notifications = first.app.recorder.select_notifications(
+            start=start, limit=first.page_size, stop=upto, inclusive_of_start=False
+        )
+        if not notifications:
+            break
+        try:
+            counts = _apply_page(runners, positions, first.records(notifications))
+        except PositionMoved:
+            continue  # someone else moved a view: re-read the positions
+        for index, count in counts:
+            applied[index] += count
+        if progress is not None:
+            progress(notifications[-1].id)
+    return applied
+
+
+def _apply_page(
+    runners: Sequence[ViewRunner], positions: Sequence[int], records: Sequence[EventRecord]
+) -> list[tuple[int, int]]:
+    """Apply one page to every view still before its end; (view index, events applied)."""
+    ids = [record.position for record in records]
+    parts: list[ApplyPart] = []
+    counts: list[tuple[int, int]] = []
+    for index, (runner, position) in enumerate(zip(runners, positions, strict=True)):
+        mine = records[bisect_right(ids, position) :]
+        if mine:
+            tracking = Tracking(runner.app.name, mine[-1].position)
+            parts.append((runner.store, tracking, runner.updater(mine, position)))
+            counts.append((index, len(mine)))
+    done = parts[0][0].apply_together(parts)
+    return [count for count, applied in zip(counts, done, strict=True) if applied]
 
 
 def _stop_when_set(

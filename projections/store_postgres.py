@@ -9,9 +9,9 @@ releases it when that connection (or the whole process) dies.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory, PostgresTrackingRecorder
@@ -20,6 +20,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL
 
 from projections.store import (
+    ApplyPart,
     Doc,
     Entry,
     ProjectorLock,
@@ -111,13 +112,35 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
     def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self.apply_key,))
-            position = self._max_tracking_id(tracking.application_name, cursor)
-            if position is not None and position >= tracking.notification_id:
-                return False
-            tx = _PostgresTx(self, cursor, position)
-            fn(tx)
-            self._flush(cursor, tx)
-            self._insert_tracking(cursor, tracking)
+            return self._apply_in(cursor, tracking, fn)
+
+    def apply_together(self, parts: Sequence[ApplyPart]) -> list[bool]:
+        stores = [store for store, _, _ in parts]
+        if not all(
+            isinstance(s, PostgresViewStore) and s.datastore is self.datastore for s in stores
+        ):
+            return super().apply_together(parts)
+        with self.datastore.transaction(commit=True) as cursor:
+            # Every view's apply lock, in one order for all, so two such transactions never
+            # wait for each other in a circle (a single-view apply takes one lock only).
+            keys = sorted({cast(PostgresViewStore, s).apply_key for s in stores})
+            for key in keys:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            return [
+                cast(PostgresViewStore, store)._apply_in(cursor, tracking, fn)
+                for store, tracking, fn in parts
+            ]
+
+    def _apply_in(
+        self, cursor: Cursor[DictRow], tracking: Tracking, fn: Callable[[ViewTx], None]
+    ) -> bool:
+        position = self._max_tracking_id(tracking.application_name, cursor)
+        if position is not None and position >= tracking.notification_id:
+            return False
+        tx = _PostgresTx(self, cursor, position)
+        fn(tx)
+        self._flush(cursor, tx)
+        self._insert_tracking(cursor, tracking)
         return True
 
     def _flush(self, cursor: Cursor[DictRow], tx: ViewTx) -> None:

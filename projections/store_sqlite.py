@@ -12,10 +12,10 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.sqlite import (
@@ -26,6 +26,7 @@ from eventsourcing.sqlite import (
 )
 
 from projections.store import (
+    ApplyPart,
     Doc,
     Entry,
     ProjectorLock,
@@ -149,16 +150,35 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
 
     def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
         with self._writing() as cursor:
-            position = self._max_tracking_id(tracking.application_name, cursor)
-            if position is not None and position >= tracking.notification_id:
-                return False
-            tx = _SQLiteTx(self, cursor, position)
-            fn(tx)
-            try:
-                self._flush(cursor, tx)
-            except sqlite3.IntegrityError as error:
-                raise IntegrityError(error) from error
-            self._insert_tracking(cursor, tracking)
+            return self._apply_in(cursor, tracking, fn)
+
+    def apply_together(self, parts: Sequence[ApplyPart]) -> list[bool]:
+        stores = [store for store, _, _ in parts]
+        if not all(
+            isinstance(s, SQLiteViewStore) and s.datastore is self.datastore for s in stores
+        ):
+            return super().apply_together(parts)
+        # One transaction (one commit, one fsync) for every view; BEGIN IMMEDIATE holds the
+        # database's write lock, so no view can move under it.
+        with self._writing() as cursor:
+            return [
+                cast(SQLiteViewStore, store)._apply_in(cursor, tracking, fn)
+                for store, tracking, fn in parts
+            ]
+
+    def _apply_in(
+        self, cursor: SQLiteCursor, tracking: Tracking, fn: Callable[[ViewTx], None]
+    ) -> bool:
+        position = self._max_tracking_id(tracking.application_name, cursor)
+        if position is not None and position >= tracking.notification_id:
+            return False
+        tx = _SQLiteTx(self, cursor, position)
+        fn(tx)
+        try:
+            self._flush(cursor, tx)
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(error) from error
+        self._insert_tracking(cursor, tracking)
         return True
 
     def _flush(self, cursor: SQLiteCursor, tx: ViewTx) -> None:

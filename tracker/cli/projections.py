@@ -13,7 +13,6 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
-    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -93,16 +92,20 @@ def rebuild(settings: Settings, view: str | None) -> None:
     """Empty VIEW (default: every view) and project the whole event log into it again."""
     names = [view] if view else None
     with open_projections(settings, names) as opened, _progress() as progress:
-        for name in opened.names:
-            runner = opened.runner(name)
-            task = progress.add_task(name, total=max(runner.head(), 1))
+        # Every view at once: the log is read and decoded once, each view moves with it.
+        head = max(opened.runner(opened.names[0]).head(), 1)
+        tasks = [progress.add_task(name, total=head) for name in opened.names]
 
-            def advance(position: int, task: TaskID = task) -> None:
+        def advance(position: int) -> None:
+            for task in tasks:
                 progress.update(task, completed=position)
 
-            applied = opened.rebuild(name, advance)
-            progress.update(task, completed=max(runner.head(), 1))
-            progress.console.print(f"{name}: {applied} events applied")
+        applied = opened.rebuild_many(opened.names, advance)
+        head = max(opened.runner(opened.names[0]).head(), 1)
+        for task in tasks:
+            progress.update(task, total=head, completed=head)
+        for name, count in applied.items():
+            progress.console.print(f"{name}: {count} events applied")
 
 
 def _progress() -> Progress:
