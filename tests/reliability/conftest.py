@@ -7,7 +7,7 @@ every stored view must equal after a crash, a restore or a race.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from projections.registry import build_projections
 from projections.runner import ViewRunner
 from projections.store import ViewDatabase
+from tracker.accounts import Accounts
 from tracker.application import TrackerApplication, build_application
 from tracker.clock import ManualClock
 from tracker.projecting import Projections
@@ -27,6 +28,19 @@ def open_app(database_url: str, clock: Any = None) -> TrackerApplication:
     """The application on `database_url` (the system clock unless one is given)."""
     kwargs = {"clock": clock} if clock is not None else {}
     return build_application(Settings(database_url=database_url), **kwargs)
+
+
+def issue_tokens(app: TrackerApplication, users: Iterable[str]) -> dict[str, str]:
+    """An account (tokens only, no password) and a read+write token for each user."""
+    accounts = Accounts.for_application(app)
+    tokens = {}
+    for user in users:
+        accounts.create_account(
+            user, display_name=user.title(), email=f"{user}@example.org", password=None
+        )
+        issued = accounts.issue_token(user, scopes=["read:plan", "write:plan"], name="reliability")
+        tokens[user] = issued.secret
+    return tokens
 
 
 def rebuilt_digests(app: TrackerApplication, upto: int | None = None) -> dict[str, str]:
