@@ -18,6 +18,7 @@ from tracker.settings import Settings
 from tracker.web import init_web
 from tracker.web.auth import init_auth
 from tracker.web.context import init_tracker
+from tracker.web.pages import init_pages
 from tracker.web.read_models import projections_of
 
 
@@ -56,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_tracker(app, tracker)
     init_web(app)
     init_auth(app, tracker)
+    init_pages(app)
     tracker.access = AccessControl(
         lambda mentee_id: relationships_for(projections_of(app).fresh(RELATIONSHIPS), mentee_id)
     )
