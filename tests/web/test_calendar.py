@@ -178,6 +178,9 @@ def test_an_unchanged_feed_answers_304_to_its_etag(api: Api, diary: Diary) -> No
 
     assert unchanged.status_code == 304
     assert unchanged.get_data() == b""
+    # Each reader sees her own calendar: no shared cache may hand it to someone else.
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    assert {"Authorization", "Cookie"} <= set(first.vary)
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
 
@@ -210,7 +213,7 @@ def test_the_openapi_document_describes_the_feed(api: Api) -> None:
     operation = spec["paths"]["/api/v1/plans/{mentee_id}/calendar.ics"]["get"]
 
     assert "text/calendar" in operation["responses"]["200"]["content"]
-    assert "404" in operation["responses"]
+    assert {"304", "401", "404"} <= set(operation["responses"])
 
 
 def test_a_mentor_sees_his_own_check_ins_with_her_and_not_another_mentors(

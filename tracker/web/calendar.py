@@ -23,6 +23,7 @@ from tracker.errors import NotFound
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.read_models import get_projections, plan_access
+from tracker.web.versions import conditional
 
 ICALENDAR = "text/calendar"
 PRODID = "-//Mentoring tracker//Calendar feed 1.0//EN"
@@ -108,13 +109,13 @@ def ics_calendar(found: dict[str, Any]) -> str:
 
 @calendar.get("/plans/<mentee_id>/calendar.ics")
 @acting
+@conditional
 @calendar.response(
     200,
     {"type": "string", "description": "An iCalendar (RFC 5545) document."},
     content_type=ICALENDAR,
     description="The calendar; its ETag changes whenever any of its items does.",
 )
-@calendar.alt_response(304, response="NOT_MODIFIED")
 @calendar.alt_response(404, response="NOT_FOUND")
 def plan_calendar(mentee_id: str) -> Response:
     """The mentee's check-ins, milestone due dates and action-item due dates, as iCalendar.
@@ -134,5 +135,8 @@ def plan_calendar(mentee_id: str) -> Response:
     body = ics_calendar(found).encode()
     response = current_app.response_class(body, content_type=f"{ICALENDAR}; charset=utf-8")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    # What it holds depends on who reads it: private caches only, and ask before reusing.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Authorization", "Cookie"))
     response.make_conditional(request)  # 304 when If-None-Match holds the ETag
     return response
