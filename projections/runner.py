@@ -26,7 +26,8 @@ import logging
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.application import Application
@@ -170,25 +171,39 @@ class ViewRunner:
                 log.info("%s; catching up from the store", moved)
 
     def _supports_subscriptions(self) -> bool:
-        # SQLite's recorder raises NotImplementedError from subscribe(): poll instead.
-        return not isinstance(self.app.recorder, SQLiteApplicationRecorder)
+        return supports_subscriptions(self.app)
 
     def _follow_subscription(self, stop: threading.Event) -> None:
         expected = self.position()
-        with ApplicationSubscription(self.app, gt=expected) as subscription:
-            done = threading.Event()
-            stopper = threading.Thread(
-                target=_stop_when_set, args=(stop, done, subscription), daemon=True
-            )
-            stopper.start()
-            try:
-                for domain_event, tracking in subscription:
-                    record = to_record(domain_event, tracking.notification_id)
-                    if self.apply_records([record], expected):
-                        expected = tracking.notification_id
-            finally:
-                done.set()
-                stopper.join()
+        with subscription_until(self.app, expected, stop) as subscription:
+            for domain_event, tracking in subscription:
+                record = to_record(domain_event, tracking.notification_id)
+                if self.apply_records([record], expected):
+                    expected = tracking.notification_id
+
+
+def supports_subscriptions(app: Application[Any]) -> bool:
+    """Whether the application's recorder can push new events (not SQLite's: poll instead)."""
+    # SQLite's recorder raises NotImplementedError from subscribe().
+    return not isinstance(app.recorder, SQLiteApplicationRecorder)
+
+
+@contextmanager
+def subscription_until(
+    app: Application[Any], gt: int, stop: threading.Event
+) -> Iterator[ApplicationSubscription[Any]]:
+    """eventsourcing's subscription to events after `gt`, which ends when `stop` is set."""
+    with ApplicationSubscription(app, gt=gt) as subscription:
+        done = threading.Event()
+        stopper = threading.Thread(
+            target=_stop_when_set, args=(stop, done, subscription), daemon=True
+        )
+        stopper.start()
+        try:
+            yield subscription
+        finally:
+            done.set()
+            stopper.join()
 
 
 def catch_up_together(
@@ -234,7 +249,7 @@ def _catch_up_pages(
         if not notifications:
             break
         try:
-            counts = _apply_page(runners, positions, first.records(notifications))
+            counts = apply_page(runners, positions, first.records(notifications))
         except PositionMoved:
             continue  # someone else moved a view: re-read the positions
         for index, count in counts:
@@ -244,10 +259,14 @@ def _catch_up_pages(
     return applied
 
 
-def _apply_page(
+def apply_page(
     runners: Sequence[ViewRunner], positions: Sequence[int], records: Sequence[EventRecord]
 ) -> list[tuple[int, int]]:
-    """Apply one page to every view still before its end; (view index, events applied)."""
+    """Apply records to every view whose position is before their end, each only those after
+    its position, in one `apply_together`; (view index, events applied) for each view applied.
+
+    Raises PositionMoved if a view's position is no longer the one given.
+    """
     ids = [record.position for record in records]
     parts: list[ApplyPart] = []
     counts: list[tuple[int, int]] = []
@@ -257,6 +276,8 @@ def _apply_page(
             tracking = Tracking(runner.app.name, mine[-1].position)
             parts.append((runner.store, tracking, runner.updater(mine, position)))
             counts.append((index, len(mine)))
+    if not parts:
+        return []
     done = parts[0][0].apply_together(parts)
     return [count for count, applied in zip(counts, done, strict=True) if applied]
 
@@ -269,43 +290,3 @@ def _stop_when_set(
         if stop.wait(0.1):
             subscription.stop()
             return
-
-
-class Projector:
-    """Runs several views, each in its own thread, until stopped (the `tracker project` loop)."""
-
-    def __init__(self, runners: Sequence[ViewRunner]) -> None:
-        self.runners = list(runners)
-        self.stop_event = threading.Event()
-        self.errors: list[BaseException] = []
-        self._threads: list[threading.Thread] = []
-
-    def start(self) -> None:
-        """Start one thread per view."""
-        for runner in self.runners:
-            thread = threading.Thread(
-                target=self._run, args=(runner,), name=f"projector-{runner.name}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
-
-    def _run(self, runner: ViewRunner) -> None:
-        try:
-            runner.run(self.stop_event)
-        except BaseException as error:
-            log.exception("Projector of view %r stopped", runner.name)
-            self.errors.append(error)
-            self.stop_event.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask every view to stop and wait for the threads."""
-        self.stop_event.set()
-        for thread in self._threads:
-            thread.join(timeout)
-        self._threads.clear()
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until stopped (or an error stops it); re-raise the first error."""
-        self.stop_event.wait(timeout)
-        if self.errors:
-            raise self.errors[0]

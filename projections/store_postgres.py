@@ -144,28 +144,30 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         return True
 
     def _flush(self, cursor: Cursor[DictRow], tx: ViewTx) -> None:
-        upserts: list[tuple[str, str]] = []
-        deletes: list[tuple[str]] = []
+        keys: list[str] = []
+        texts: list[str] = []
+        deletes: list[str] = []
         for key, text in tx.changed_documents():
             if text is None:
-                deletes.append((key,))
+                deletes.append(key)
             else:
-                upserts.append((key, text))
-        if upserts:
-            cursor.executemany(
-                f'INSERT INTO {self.documents_table} ("key", "doc") VALUES (%s, %s::json) '
+                keys.append(key)
+                texts.append(text)
+        # One statement per kind of write, however many rows: a page writes hundreds.
+        if keys:
+            cursor.execute(
+                f'INSERT INTO {self.documents_table} ("key", "doc") '
+                "SELECT * FROM unnest(%s::text[], %s::text[]::json[]) "
                 'ON CONFLICT ("key") DO UPDATE SET "doc" = excluded."doc"',
-                upserts,
+                (keys, texts),
             )
         if deletes:
-            cursor.executemany(f'DELETE FROM {self.documents_table} WHERE "key" = %s', deletes)
-        rows = [(e.partition, e.position, e.kind, e.at, e.text) for e in tx.new_entries()]
-        if rows:
-            cursor.executemany(
-                f"INSERT INTO {self.entries_table} ({ENTRY_COLUMNS}) "
-                "VALUES (%s, %s, %s, %s, %s::json)",
-                rows,
-            )
+            cursor.execute(f'DELETE FROM {self.documents_table} WHERE "key" = ANY(%s)', (deletes,))
+        entries = tx.new_entries()
+        if entries:
+            with cursor.copy(f"COPY {self.entries_table} ({ENTRY_COLUMNS}) FROM STDIN") as copy:
+                for e in entries:
+                    copy.write_row((e.partition, e.position, e.kind, e.at, e.text))
 
     def _rows(
         self, statement: str, params: Iterable[Any] = (), *, prepare: bool | None = None

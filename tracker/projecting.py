@@ -8,9 +8,10 @@ database (SQLite file, PostgreSQL schema, or memory) and gives:
   up inline (each event is still applied exactly once, whoever applies it), and if another
   projector holds the view's write transaction it waits at most `READ_TIMEOUT` seconds, then
   raises `ViewBehind` (HTTP 503 with Retry-After).
-- `start_projector()`: one thread per view that follows the log (the `tracker serve`
-  background projector and the `tracker project` command). Only one projector per view is
-  active across processes; the others stand by.
+- `start_projector()`: one thread that follows the log for every view, reading and decoding
+  each event once for all (the `tracker serve` background projector and the `tracker
+  project` command). Only one projector per view is active across processes; the others
+  stand by.
 - `status()` and `rebuild(view)` for `tracker projections`.
 
 `TRACKER_PROJECTOR` chooses whether the web app starts the background projector: "thread"
@@ -27,8 +28,9 @@ from typing import Any
 
 from eventsourcing.application import Application
 
+from projections.projector import Projector
 from projections.registry import build_projections, projection_class, view_names
-from projections.runner import Projector, ViewRunner, catch_up_together
+from projections.runner import ViewRunner, catch_up_together
 from projections.store import ViewDatabase, ViewStore
 from tracker.errors import StorageUnavailable
 from tracker.settings import Settings
@@ -132,7 +134,7 @@ class Projections:
         return dict(zip(names, applied, strict=True))
 
     def start_projector(self) -> Projector:
-        """Follow the log in background threads, one per view, until `stop_projector`."""
+        """Follow the log in a background thread, for every view, until `stop_projector`."""
         if self.projector is None:
             self.projector = Projector(list(self.runners.values()))
             self.projector.start()
