@@ -41,6 +41,7 @@ from scaling_data import GOAL_FIELDS, LongPlan, SmallPlans, words
 
 from projections.goal_history import goal_blame_for, goal_history_for
 from projections.plan_as_of import plan_as_of, plan_diff
+from projections.runner import catch_up_together
 from projections.timeline import shared_partition, timeline_for
 from tracker.application import TrackerApplication, build_application
 from tracker.projecting import Projections
@@ -145,8 +146,7 @@ def write_plans(
         started = time.monotonic()
         plan.write()
         written = time.monotonic()
-        for view in VIEWS:
-            projections.runner(view).catch_up()
+        catch_up_together([projections.runner(view) for view in VIEWS])
         done = time.monotonic()
         rate = events / (done - started)
         plans.append(plan)
