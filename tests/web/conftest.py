@@ -44,6 +44,14 @@ def make_app(database_url: str, clock: ManualClock, **config: Any) -> Flask:
 def app(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
     app = make_app(sqlite_url, clock)
     yield app
+    close_app(app)
+
+
+def close_app(app: Flask) -> None:
+    """Stop the views' projector (the access policy opens the views) before the store."""
+    projections = app.extensions.get("projections")
+    if projections is not None:
+        projections.close()
     tracker(app).close()
 
 

@@ -34,7 +34,9 @@ def problem_of(response: TestResponse, status: int, slug: str) -> dict[str, Any]
 
 @pytest.fixture
 def goal(api: Api) -> str:
+    """Her goal, which her mentor (in an active mentorship) may read and comment on."""
     api.start_plan()
+    api.active_mentorship()
     return f"/api/v1/goals/{api.draft_goal()}"
 
 
@@ -146,6 +148,7 @@ def test_a_stale_overwrite_is_a_412_saying_what_changed_since(
 
 def test_what_changed_leaves_out_others_private_reflections(api: Api) -> None:
     api.start_plan()
+    api.active_mentorship()  # her mentor reads her plan, but not her private reflections
     api.ok("POST", f"/api/v1/plans/{MENTEE}/reflections", {"text": "Scared", "private": True})
     api.ok("POST", f"/api/v1/plans/{MENTEE}/reflections", {"text": "Proud", "private": False})
     section = f"/api/v1/plans/{MENTEE}/sections/vision_statement"
@@ -282,7 +285,7 @@ def test_each_status_the_api_answers_has_a_stable_documented_type(api: Api, goal
         409: api.post("/api/v1/plans", {"mentee_id": MENTEE}),
         412: api.post(f"{goal}/activate", version=9),
         413: api.post(f"{goal}/feedback", {"text": "x" * 300_000, "source": "mentee"}),
-        415: api.client.post(f"{goal}/feedback", data="text", headers={"X-Actor-Id": MENTEE}),
+        415: api.client.post(f"{goal}/feedback", data="text", headers=api.auth(MENTEE)),
         422: api.post(f"{goal}/feedback", {"text": "", "source": "boss"}),
         428: api.post(f"{goal}/activate"),
     }

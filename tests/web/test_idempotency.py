@@ -101,6 +101,7 @@ def test_a_retried_overwrite_gets_its_receipt_not_a_412(app: Flask, plan: Api) -
 
 
 def test_an_append_retried_is_recorded_once(plan: Api) -> None:
+    plan.active_mentorship()
     goal = f"/api/v1/goals/{plan.draft_goal()}"
     feedback = {"text": "Ask for the budget", "source": "mentor"}
 
@@ -113,7 +114,7 @@ def test_an_append_retried_is_recorded_once(plan: Api) -> None:
 @pytest.mark.parametrize("bad", ["", "x" * 256, "caf\u00e9", "two words"])
 def test_an_unusable_key_is_a_400(plan: Api, bad: str) -> None:
     response = plan.client.post(
-        GOALS, json=SMARTY_GOAL, headers={"X-Actor-Id": MENTEE, "Idempotency-Key": bad}
+        GOALS, json=SMARTY_GOAL, headers={**plan.auth(MENTEE), "Idempotency-Key": bad}
     )
 
     assert response.status_code == 400

@@ -67,11 +67,14 @@ def test_writes_document_who_acts_and_which_version(client: FlaskClient) -> None
 
     refs = {p.get("$ref") for p in revise["parameters"]}
     assert refs == {
-        "#/components/parameters/ActorId",
         "#/components/parameters/IfMatchRequired",
         "#/components/parameters/IdempotencyKey",
     }
-    assert spec["components"]["parameters"]["ActorId"]["name"] == "X-Actor-Id"
+    # Who acts is the signed-in user: a bearer token or the session cookie.
+    assert revise["security"] == [{"bearerAuth": []}, {"sessionCookie": []}]
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer"}
+    assert schemes["sessionCookie"]["in"] == "cookie"
     for status in ("401", "409", "412", "422", "428"):
         assert status in revise["responses"]
     conflict = spec["components"]["responses"]["CONFLICT"]

@@ -113,6 +113,7 @@ def test_a_plan_nobody_started_has_no_lists(api: Api) -> None:
 
 def test_proposals_are_listed_with_what_became_of_them(api: Api) -> None:
     api.start_plan()
+    api.active_mentorship()
     goal = f"/api/v1/goals/{api.draft_goal()}"
     made = [
         api.ok("POST", f"{goal}/proposals", {"changes": {"title": t}, "rationale": t}, actor=MENTOR)

@@ -96,6 +96,7 @@ def test_a_version_the_goal_never_had_is_not_found(api: Any) -> None:
 
 def test_milestones_slip_and_are_met(api: Any) -> None:
     api.start_plan()
+    api.active_mentorship()  # her mentor recognises the achievement
     goal_id = api.draft_goal()
     goal = f"/api/v1/goals/{goal_id}"
     added = api.ok("POST", f"{goal}/milestones", {"title": "Shadow a lead", "due": "2025-03-01"})
@@ -139,6 +140,7 @@ def test_lifecycle_steps_follow_the_rules(api: Any) -> None:
 
 def test_a_private_reflection_is_for_the_mentee_only(api: Any) -> None:
     api.start_plan()
+    api.active_mentorship()
     reflections = f"/api/v1/plans/{MENTEE}/reflections"
     api.ok("POST", reflections, {"text": "Afraid of managing friends", "private": True})
     api.ok("POST", reflections, {"text": "Enjoyed the offsite", "private": False})

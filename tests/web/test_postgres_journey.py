@@ -8,23 +8,23 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tracker.app import create_app
+from tests.web.conftest import close_app, make_app
+from tests.web.credentials import Credentials
 from tracker.clock import ManualClock
 
 pytestmark = pytest.mark.postgres
 
-MENTEE = {"X-Actor-Id": "ada"}
-
 
 @pytest.fixture
 def postgres_app(postgres_url: str, clock: ManualClock) -> Iterator[Flask]:
-    app = create_app({"TRACKER_DATABASE_URL": postgres_url, "TRACKER_CLOCK": clock})
+    app = make_app(postgres_url, clock)
     yield app
-    app.extensions["tracker"].close()
+    close_app(app)
 
 
 def test_a_goal_journey_on_postgres(postgres_app: Flask, clock: ManualClock) -> None:
     client: FlaskClient = postgres_app.test_client()
+    MENTEE = Credentials.of(postgres_app).headers("ada")  # noqa: N806 (reads as a constant)
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "postgres"}
     assert (
         client.post("/api/v1/plans", json={"mentee_id": "ada"}, headers=MENTEE).status_code == 201
@@ -60,5 +60,5 @@ def test_a_goal_journey_on_postgres(postgres_app: Flask, clock: ManualClock) -> 
 
     assert stale.status_code == 412
     assert stale.get_json()["current_version"] == 3
-    assert client.get(location).get_json()["engaging"] == "I enjoy it"
-    assert client.get(f"{location}?version=2").get_json()["engaging"] is None
+    assert client.get(location, headers=MENTEE).get_json()["engaging"] == "I enjoy it"
+    assert client.get(f"{location}?version=2", headers=MENTEE).get_json()["engaging"] is None

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tracker.app import create_app
+from tests.web.conftest import close_app, make_app
+from tests.web.credentials import Credentials
 from tracker.clock import ManualClock
 
 MENTEE = "ada"
@@ -72,6 +72,8 @@ def test_a_criterion_of_the_other_framework_is_refused(api: Any) -> None:
 
 
 def test_acting_for_someone_else_is_a_403(api: Any, goal: str) -> None:
+    api.active_mentorship()  # grace may read the goal, not activate it
+
     problem = assert_problem(api.post(f"{goal}/activate", actor="grace", version=1), 403)
 
     assert "Only the mentee" in problem["detail"]
@@ -81,12 +83,16 @@ def test_a_write_without_an_actor_is_a_401_before_the_body_is_read(api: Any) -> 
     response = api.post("/api/v1/plans", {"nonsense": True}, actor=None)
 
     problem = assert_problem(response, 401)
-    assert "X-Actor-Id" in problem["detail"]
-    assert "WWW-Authenticate" in response.headers
+    assert "Authorization: Bearer" in problem["detail"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_an_unreadable_actor_is_a_401(api: Any) -> None:
-    assert_problem(api.post("/api/v1/plans", {"mentee_id": MENTEE}, actor="ada lovelace"), 401)
+@pytest.mark.parametrize("header", ["Bearer trk_forged", "Basic YWRhOnB3", "Bearer", "ada"])
+def test_an_unusable_authorization_is_a_401(api: Any, header: str) -> None:
+    body = {"mentee_id": MENTEE}
+    response = api.post("/api/v1/plans", body, actor=None, Authorization=header)
+
+    assert "valid" in assert_problem(response, 401)["detail"]
 
 
 def test_an_unknown_record_is_a_404(api: Any) -> None:
@@ -116,28 +122,28 @@ def test_a_wrong_method_is_a_405_saying_which_are_allowed(api: Any, goal: str) -
     assert "GET" in response.headers["Allow"]
 
 
-def test_malformed_json_is_a_400(client: FlaskClient) -> None:
-    response = client.post(
+def test_malformed_json_is_a_400(api: Any) -> None:
+    response = api.client.post(
         "/api/v1/plans",
         data='{"mentee_id": ',
-        headers={"X-Actor-Id": MENTEE, "Content-Type": "application/json"},
+        headers={**api.auth(MENTEE), "Content-Type": "application/json"},
     )
 
     assert assert_problem(response, 400)["detail"] == "The body is not valid JSON."
 
 
-def test_json_nested_beyond_reason_is_a_400(client: FlaskClient) -> None:
-    response = client.post(
+def test_json_nested_beyond_reason_is_a_400(api: Any) -> None:
+    response = api.client.post(
         "/api/v1/plans",
         data="[" * 100_000 + "]" * 100_000,
-        headers={"X-Actor-Id": MENTEE, "Content-Type": "application/json"},
+        headers={**api.auth(MENTEE), "Content-Type": "application/json"},
     )
 
     assert_problem(response, 400)
 
 
-def test_a_body_that_is_not_json_is_a_415(client: FlaskClient) -> None:
-    response = client.post("/api/v1/plans", data="mentee_id=ada", headers={"X-Actor-Id": MENTEE})
+def test_a_body_that_is_not_json_is_a_415(api: Any) -> None:
+    response = api.client.post("/api/v1/plans", data="mentee_id=ada", headers=api.auth(MENTEE))
 
     assert_problem(response, 415)
 
@@ -171,15 +177,9 @@ def test_a_version_beyond_reason_is_a_422(api: Any, goal: str) -> None:
 def test_a_locked_database_is_a_503_with_retry_after_and_nothing_written(
     sqlite_url: str, clock: ManualClock
 ) -> None:
-    app = create_app(
-        {
-            "TRACKER_DATABASE_URL": sqlite_url,
-            "TRACKER_CLOCK": clock,
-            "TRACKER_EVENTSOURCING_ENV": {"SQLITE_LOCK_TIMEOUT": "1"},
-        }
-    )
+    app = make_app(sqlite_url, clock, TRACKER_EVENTSOURCING_ENV={"SQLITE_LOCK_TIMEOUT": "1"})
     client = app.test_client()
-    headers = {"X-Actor-Id": MENTEE}
+    headers = Credentials.of(app).headers(MENTEE)
     blocker = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
@@ -191,7 +191,7 @@ def test_a_locked_database_is_a_503_with_retry_after_and_nothing_written(
     assert_problem(response, 503)
     assert response.headers["Retry-After"].isdigit()
     assert client.get(f"/api/v1/plans/{MENTEE}", headers=headers).status_code == 404
-    app.extensions["tracker"].close()
+    close_app(app)
 
 
 def test_a_bug_is_a_500_problem_without_its_trace(app: Flask) -> None:

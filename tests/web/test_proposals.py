@@ -38,6 +38,7 @@ def test_an_accepted_goal_proposal_is_applied_crediting_both(app: Flask, api: An
 
 def test_only_the_mentee_accepts(api: Any) -> None:
     api.start_plan()
+    api.active_mentorship()
     goal = f"/api/v1/goals/{api.draft_goal()}"
     made = api.ok(
         "POST", f"{goal}/proposals", {"changes": {"title": "Mine"}, "rationale": "Hm"}, actor=MENTOR
@@ -51,6 +52,7 @@ def test_only_the_mentee_accepts(api: Any) -> None:
 
 def test_a_section_proposal_declined_changes_nothing(api: Any) -> None:
     api.start_plan()
+    api.active_mentorship()
     section = f"/api/v1/plans/{MENTEE}/sections/vision_statement"
     body = {"fields": {"statement": "Be a CTO"}, "rationale": "Aim high"}
     made = api.post(f"{section}/proposals", body, actor=MENTOR)
@@ -64,6 +66,7 @@ def test_a_section_proposal_declined_changes_nothing(api: Any) -> None:
 
 def test_the_proposer_may_withdraw(api: Any) -> None:
     api.start_plan()
+    api.active_mentorship()
     section = f"/api/v1/plans/{MENTEE}/sections/purpose_question"
     made = api.ok(
         "POST",

@@ -54,6 +54,7 @@ def list_goals(query: dict[str, Any], mentee_id: str) -> Rendered:
 
 
 @goals.get(GOAL_PATH)
+@acting
 @goals.arguments(GoalVersionQuery, location="query")
 @conditional
 @goals.response(200, GoalSchema)

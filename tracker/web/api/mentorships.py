@@ -40,6 +40,7 @@ def invite_mentor(body: dict[str, Any]) -> Rendered:
 
 
 @mentorships.get(MENTORSHIP_PATH)
+@acting
 @conditional
 @mentorships.response(200, MentorshipSchema)
 @mentorships.alt_response(404, response="NOT_FOUND")

@@ -71,6 +71,7 @@ def list_proposals(query: dict[str, Any], mentee_id: str) -> Rendered:
 
 
 @proposals.get(PROPOSAL_PATH)
+@acting
 @conditional
 @proposals.response(200, ProposalSchema)
 @proposals.alt_response(404, response="NOT_FOUND")
