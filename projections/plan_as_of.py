@@ -18,7 +18,7 @@ goal or proposal is created (later events of those streams do not name the mente
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from projections.plan_diff import diff_plans
@@ -140,8 +140,10 @@ def _state_at_time(
     checkpoint = None
     if start is not None:
         (checkpoint,) = store.entries(partition, kinds=[CHECKPOINT], after=start - 1, upto=start)
-    until = when + timedelta(microseconds=1)  # `until` excludes; "as of" includes `when`
-    deltas = store.entries(partition, kinds=[DELTA], after=start, upto=upto, until=until)
+    # The marks bound these deltas to at most K, so their times are checked here: giving the
+    # store `until` would make it find the range's bounds from every entry before `when`.
+    bounded = store.entries(partition, kinds=[DELTA], after=start, upto=upto)
+    deltas = [entry for entry in bounded if entry.at <= when]
     return _fold(mentee_id, checkpoint, deltas)
 
 
