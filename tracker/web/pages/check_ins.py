@@ -31,6 +31,8 @@ CHECK_IN = "/check-ins/<uuid:check_in_id>"
 ACTIONS = ("agenda", "answers", "action-items", "notes", "feedback", "lessons", "hold", "cancel")
 # These overwrite state, so their forms carry the version they were loaded at.
 VERSIONED = ("answers", "hold", "cancel")
+# Every field of the page's forms: a refusal naming one is shown beside it, even when blank.
+FIELDS = ("text", "owner_id", "due", "held_on", "reason", *FOUR_QUESTIONS)
 
 
 @check_in_pages.get("/plans/<mentee_id>/check-ins", endpoint="history")
@@ -129,7 +131,7 @@ def act(check_in_id: Any, action: str) -> Page:
         except NotAllowed:
             raise
         except DomainError as error:
-            form.refused(error)
+            form.refused(error, FIELDS)
         else:
             flash("Saved.", "success")
             return redirect(url_for("check_in.check_in", check_in_id=ident, _anchor=action))

@@ -106,6 +106,11 @@ def value(item: Any) -> str:
     return text
 
 
+def field_name(path: Any) -> str:
+    """'vision_statement.statement' -> 'Statement': the field a change names, in words."""
+    return label(str(path).rsplit(".", 1)[-1])
+
+
 def event_words(event_type: Any) -> str:
     """'Goal.Revised' -> 'revised the goal': what an event did, without its names."""
     found = EVENTS.get(str(event_type))
@@ -137,6 +142,12 @@ def _display_name(user_id: str) -> str:
 def init_formatting(app: Flask) -> None:
     """Make the filters available to every template."""
     app.jinja_env.filters.update(
-        label=label, day=day, moment=moment, person=person, value=value, event_words=event_words
+        label=label,
+        day=day,
+        moment=moment,
+        person=person,
+        value=value,
+        event_words=event_words,
+        field_name=field_name,
     )
     app.jinja_env.globals.update(as_date=as_date, zip=zip)

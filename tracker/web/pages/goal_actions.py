@@ -21,6 +21,8 @@ from tracker.web.pages.forms import Form
 from tracker.web.pages.goals import GOAL, goal_page, goal_pages, to_goal
 
 STEPS = ("activate", "achieve", "defer", "abandon", "reopen")
+# Every field of the page's forms: a refusal naming one is shown beside it, even when blank.
+FIELDS = ("reason", "evidence", "due", "title", "skills", "text", "milestone_id")
 DONE = {
     "activate": "The goal is active.",
     "achieve": "Achieved! Your mentor can now recognise it.",
@@ -44,7 +46,7 @@ def act(
         except NotAllowed:
             raise
         except DomainError as error:
-            form.refused(error)
+            form.refused(error, FIELDS)
         else:
             flash(done, "success")
             return to_goal(goal_id, anchor)

@@ -150,7 +150,7 @@ def revise_post(goal_id: Any) -> Page:
     goal = tracker().get_goal(str(goal_id))
     form = Form()
     owner = relation(goal["mentee_id"]).owner
-    version = form.version()
+    version = form.version() if owner else None
     changes = goal_form.changed(form, goal)
     if form.errors:
         return _edit_page(goal, form, "revise" if owner else "propose", status=422)
@@ -182,7 +182,6 @@ def _revise_conflict(form: Form, error: StaleVersion) -> Page:
     theirs = goal_form.form_values(current)
     changes = tracker().changes_since(error.aggregate_id, error.had, viewer_id=me())
     form.values["version"] = str(current["version"])
-    form.fail(None, error.message)
     fields = (*goal_form.BASICS, *goal_form.goal_fields(current["kind"]))
     rows = [(name, form.raw(name).strip(), theirs.get(name, "")) for name in fields]
     return _edit_page(

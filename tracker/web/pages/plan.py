@@ -146,7 +146,7 @@ def edit_section_post(mentee_id: str, section: str) -> Page:
     form = Form()
     fields = {name: form.raw(name) for name in PLAN_SECTIONS[section]}
     link = relation(mentee_id)
-    version = form.version()
+    version = form.version() if link.owner else None
     try:
         if not link.owner:
             tracker().propose_section_edit(
@@ -182,7 +182,6 @@ def _section_conflict(mentee_id: str, section: str, form: Form, error: StaleVers
     current, version = _loaded_section(mentee_id, section)
     changes = tracker().changes_since(error.aggregate_id, error.had, viewer_id=me())
     form.values["version"] = str(version)
-    form.fail(None, error.message)
     return _section_page(
         mentee_id, section, form, propose=False, status=409,
         conflict={"current": current, "changes": changes, "had": error.had, "now": version},
