@@ -31,7 +31,7 @@ from tracker.feed.importer import Importer, ImportRefused
 from tracker.projecting import Projections
 from tracker.settings import Settings
 
-ACTOR_ENV = "TRACKER_FEED_ACTOR"
+TOKEN_ENV = "TRACKER_FEED_TOKEN"
 
 
 def _progress() -> Progress:
@@ -145,12 +145,12 @@ def import_(settings: Settings, file: Path) -> None:
     help="Where to replay: a SQLite file, or postgresql://user@host/db?schema=name.",
 )
 @click.option(
-    "--actor",
-    envvar=ACTOR_ENV,
+    "--token",
+    envvar=TOKEN_ENV,
     required=True,
-    metavar="ID",
+    metavar="TOKEN",
     show_envvar=True,
-    help="Who reads the feed (sent as X-Actor-Id until feed tokens exist).",
+    help="An API token with the read:events scope (`tracker users token ID --scope read:events`).",
 )
 @click.option(
     "--batch",
@@ -168,7 +168,7 @@ def import_(settings: Settings, file: Path) -> None:
 )
 @click.option("--until-caught-up", is_flag=True, help="Stop once the feed has nothing new.")
 def follow_command(
-    url: str, target: str, actor: str, batch: int, wait: float, until_caught_up: bool
+    url: str, target: str, token: str, batch: int, wait: float, until_caught_up: bool
 ) -> None:
     """Replay the feed at URL (e.g. http://host:8000/api/v1/events) into another database.
 
@@ -187,7 +187,7 @@ def follow_command(
         start = sink.checkpoint()
         click.echo(f"Following {url} from position {start} into {target}.", err=True)
         applied = follow(
-            FeedClient(url, actor), sink, batch=batch, wait=wait,
+            FeedClient(url, token), sink, batch=batch, wait=wait,
             until_caught_up=until_caught_up, stop=stop,
         )  # fmt: skip
         click.echo(f"Applied {applied} events; checkpoint at {sink.checkpoint()}.", err=True)

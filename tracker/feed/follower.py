@@ -157,9 +157,9 @@ def open_sink(target: str, feed: str) -> Sink:
 class FeedClient:
     """Reads pages of the feed over HTTP, retrying while the server is busy or away."""
 
-    def __init__(self, feed_url: str, actor: str, timeout: float = 60.0, retries: int = 5):
+    def __init__(self, feed_url: str, token: str, timeout: float = 60.0, retries: int = 5):
         self.feed_url = feed_url
-        self.actor = actor
+        self.token = token  # a bearer token with the read:events scope
         self.timeout = timeout
         self.retries = retries
 
@@ -169,7 +169,7 @@ class FeedClient:
         query = urllib.parse.parse_qsl(parts.query)
         query += [("after", str(after)), ("limit", str(limit)), ("wait", str(wait))]
         url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
-        headers = {"Accept": BATCH_CONTENT_TYPE, "X-Actor-Id": self.actor}
+        headers = {"Accept": BATCH_CONTENT_TYPE, "Authorization": f"Bearer {self.token}"}
         request = urllib.request.Request(url, headers={**headers, "User-Agent": USER_AGENT})
         for attempt in range(self.retries + 1):
             try:

@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 
 from tests.integration.feed.story import ADA, BOB, write_story
+from tracker.access import READ_EVENTS_SCOPE
+from tracker.accounts import Accounts
 from tracker.application import TrackerApplication, build_application
 from tracker.clock import ManualClock
 from tracker.settings import Settings
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[3]
-READER = {"X-Actor-Id": "integrator"}
 
 
 def free_port() -> int:
@@ -39,6 +40,16 @@ def store(sqlite_url: str, clock: ManualClock) -> Iterator[TrackerApplication]:
     app = build_application(Settings(database_url=sqlite_url), clock=clock)
     yield app
     app.close()
+
+
+@pytest.fixture
+def token(store: TrackerApplication) -> str:
+    """An integrator's API token with the read:events scope, as an operator grants it."""
+    accounts = Accounts.for_application(store)
+    accounts.create_account(
+        "integrator", display_name="Integrator", email="i@example.org", password=None
+    )
+    return accounts.issue_token("integrator", scopes=[READ_EVENTS_SCOPE], name="feed").secret
 
 
 @pytest.fixture
@@ -75,10 +86,10 @@ def server(sqlite_url: str, store: TrackerApplication) -> Iterator[str]:
 class SseClient:
     """Reads Server-Sent Events from one connection."""
 
-    def __init__(self, base: str, last_event_id: int | None = None) -> None:
+    def __init__(self, base: str, token: str, last_event_id: int | None = None) -> None:
         host = base.removeprefix("http://")
         self.connection = http.client.HTTPConnection(host, timeout=10)
-        headers = dict(READER)
+        headers = {"Authorization": f"Bearer {token}"}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
         self.connection.request("GET", "/api/v1/events/stream", headers=headers)
@@ -101,10 +112,10 @@ class SseClient:
 
 
 def test_the_live_tail_sends_new_events_and_resumes_after_a_reconnect(
-    server: str, store: TrackerApplication, clock: ManualClock
+    server: str, store: TrackerApplication, clock: ManualClock, token: str
 ) -> None:
     story = write_story(store, clock)
-    client = SseClient(server)
+    client = SseClient(server, token)
     assert client.ids(story.events) == list(range(1, story.events + 1))
 
     store.revise_goal(story.bob_goal, changes={"title": "Teach"}, reason="r", actor_id=BOB)
@@ -113,20 +124,21 @@ def test_the_live_tail_sends_new_events_and_resumes_after_a_reconnect(
 
     store.reflect(ADA, text="While you were away", private=False, actor_id=ADA)
     store.reflect(ADA, text="And this too", private=False, actor_id=ADA)
-    resumed = SseClient(server, last_event_id=story.events + 1)
+    resumed = SseClient(server, token, last_event_id=story.events + 1)
     assert resumed.ids(2) == [story.events + 2, story.events + 3]
     resumed.close()
 
 
 def test_long_connections_do_not_block_other_requests(
-    server: str, store: TrackerApplication, clock: ManualClock
+    server: str, store: TrackerApplication, clock: ManualClock, token: str
 ) -> None:
     write_story(store, clock)
-    tails = [SseClient(server) for _ in range(5)]
+    tails = [SseClient(server, token) for _ in range(5)]
     try:
         for path in ("/healthz", "/api/v1/events?limit=3"):
             started = time.monotonic()
-            request = urllib.request.Request(f"{server}{path}", headers=READER)
+            headers = {"Authorization": f"Bearer {token}"}
+            request = urllib.request.Request(f"{server}{path}", headers=headers)
             with urllib.request.urlopen(request, timeout=5) as response:
                 assert response.status == 200
             assert time.monotonic() - started < 2
@@ -135,10 +147,10 @@ def test_long_connections_do_not_block_other_requests(
             tail.close()
 
 
-def consumer(server: str, target: Path, *extra: str) -> list[str]:
+def consumer(server: str, target: Path, token: str, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "tracker.cli", "follow", f"{server}/api/v1/events",
-        "--into", str(target), "--actor", "integrator", *extra,
+        "--into", str(target), "--token", token, *extra,
     ]  # fmt: skip
 
 
@@ -152,13 +164,13 @@ def checkpoint(target: Path) -> int:
 
 
 def test_a_killed_consumer_resumes_with_nothing_lost_or_applied_twice(
-    server: str, store: TrackerApplication, clock: ManualClock, tmp_path: Path
+    server: str, store: TrackerApplication, clock: ManualClock, tmp_path: Path, token: str
 ) -> None:
     story = write_story(store, clock, revisions=400)
     head = store.recorder.max_notification_id() or 0
     target = tmp_path / "integrator.sqlite"
     process = subprocess.Popen(
-        consumer(server, target, "--batch", "3"), cwd=tmp_path, stderr=subprocess.DEVNULL
+        consumer(server, target, token, "--batch", "3"), cwd=tmp_path, stderr=subprocess.DEVNULL
     )
     try:
         deadline = time.monotonic() + 30
@@ -173,7 +185,7 @@ def test_a_killed_consumer_resumes_with_nothing_lost_or_applied_twice(
     assert 0 < killed_at < head, "the consumer was not stopped mid-way"
 
     restarted = subprocess.run(
-        consumer(server, target, "--batch", "50", "--until-caught-up"),
+        consumer(server, target, token, "--batch", "50", "--until-caught-up"),
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
