@@ -16,9 +16,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## Load the demo data (once) into instance/tracker.sqlite and serve the app on SQLite.
+## Plain http on this machine: session cookies without Secure (TRACKER_INSECURE_COOKIES).
 run: venv
 	$(BIN)/tracker demo --if-empty
-	$(BIN)/tracker serve --bind $(HOST):$(PORT)
+	TRACKER_INSECURE_COOKIES=1 $(BIN)/tracker serve --bind $(HOST):$(PORT)
 
 ## The whole suite: lint, format, types, import contracts, then every test.
 test: venv lint
