@@ -1,0 +1,230 @@
+"""A database that is locked, full, read-only or down: 503 with Retry-After and a clear log
+line, nothing written, and the app recovers by itself as soon as the database is back.
+
+- SQLite locked: another connection holds an exclusive lock longer than the app waits.
+- SQLite full: every connection of the app gets a `max_page_count` at the current size.
+- SQLite read-only: every connection of the app gets `query_only` (root ignores chmod).
+- PostgreSQL down: the app reaches the shared server through a proxy that is taken down
+  and brought back; and its backends are terminated with pg_terminate_backend.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.reliability.conftest import issue_tokens
+from tests.reliability.proxy import Proxy
+from tracker.app import create_app
+from tracker.application import TrackerApplication
+from tracker.settings import storage_env
+
+ADA = "ada"
+# When every pooled PostgreSQL connection has died, psycopg_pool checks them one by one with
+# a growing pause between checks, so the first request may wait out the pool's 5 s timeout
+# and get a 503 before the next one finds fresh connections (see docs/reliability.md).
+RECONNECT_ATTEMPTS = 3
+UNLIMITED = "PRAGMA max_page_count = 1073741823"
+LONG_TEXT = "A reflection long enough to need new pages. " * 300  # about 13 kB
+
+
+@dataclass
+class Served:
+    """The web app on a store, and Ada's token to write with."""
+
+    app: Flask
+    client: FlaskClient
+    token: str
+
+    @property
+    def tracker(self) -> TrackerApplication:
+        application: TrackerApplication = self.app.extensions["tracker"]
+        return application
+
+    def head(self) -> int:
+        return self.tracker.recorder.max_notification_id() or 0
+
+    def reflect(self) -> Any:
+        body = {"text": LONG_TEXT, "private": False}
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return self.client.post(f"/api/v1/plans/{ADA}/reflections", json=body, headers=headers)
+
+    def read_plan(self) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return self.client.get(f"/api/v1/plans/{ADA}", headers=headers)
+
+
+def serve(database_url: str, monkeypatch: pytest.MonkeyPatch, **env: str) -> Served:
+    """The app with Ada's plan started; no background projector (reads catch up inline)."""
+    monkeypatch.setenv("TRACKER_PROJECTOR", "off")
+    config = {"TESTING": True, "TRACKER_DATABASE_URL": database_url}
+    app = create_app({**config, "TRACKER_EVENTSOURCING_ENV": env})
+    served = Served(app, app.test_client(), issue_tokens(app.extensions["tracker"], [ADA])[ADA])
+    headers = {"Authorization": f"Bearer {served.token}"}
+    started = served.client.post("/api/v1/plans", json={"mentee_id": ADA}, headers=headers)
+    assert started.status_code == 201, started.get_json()
+    return served
+
+
+def assert_unavailable(served: Served, caplog: pytest.LogCaptureFixture) -> None:
+    """A write is refused with 503 + Retry-After and the log says why."""
+    caplog.clear()
+    response = served.reflect()
+    assert_503(response)
+    assert "The event store is unavailable" in caplog.text
+
+
+def assert_503(response: Any) -> None:
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.get_json()["type"].endswith("/storage-unavailable")
+
+
+def assert_recovered(served: Served, before: int, attempts: int = 1) -> None:
+    """Nothing was written meanwhile; within `attempts` tries (each refused one a 503 with
+    Retry-After), a write succeeds with no restart of the app, and reads work."""
+    assert served.head() == before, "something was written while the store was unavailable"
+    for _ in range(attempts):
+        response = served.reflect()
+        if response.status_code == 200:
+            break
+        assert_503(response)
+    assert response.status_code == 200, f"not recovered after {attempts} attempts"
+    assert served.read_plan().status_code == 200
+    assert served.head() == before + 1
+
+
+@pytest.fixture
+def sqlite_connections(monkeypatch: pytest.MonkeyPatch) -> list[SQLiteConnection]:
+    """Every SQLite connection the app opens from now on, to give them pragmas."""
+    made: list[SQLiteConnection] = []
+    create = SQLiteConnectionPool._create_connection
+
+    def tracked(pool: SQLiteConnectionPool) -> SQLiteConnection:
+        connection = create(pool)
+        made.append(connection)
+        return connection
+
+    monkeypatch.setattr(SQLiteConnectionPool, "_create_connection", tracked)
+    return made
+
+
+def pragma_on_all(connections: list[SQLiteConnection], pragma: Callable[[Any], str]) -> None:
+    for connection in connections:
+        raw: sqlite3.Connection = connection._sqlite_conn
+        raw.execute(pragma(raw))
+
+
+def test_a_locked_sqlite_store_answers_503_and_recovers(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    served = serve(sqlite_url, monkeypatch, SQLITE_LOCK_TIMEOUT="1")
+    before = served.head()
+    holder = sqlite3.connect(storage_env(sqlite_url)["SQLITE_DBNAME"], timeout=5)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert_unavailable(served, caplog)
+        assert served.read_plan().status_code == 200  # readers are not blocked (WAL)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert_recovered(served, before)
+    served.tracker.close()
+
+
+@pytest.mark.parametrize(
+    ("condition", "broken", "mended"),
+    [
+        ("full", lambda raw: f"PRAGMA max_page_count = {page_count(raw)}", lambda raw: UNLIMITED),
+        ("read-only", lambda raw: "PRAGMA query_only = 1", lambda raw: "PRAGMA query_only = 0"),
+    ],
+)
+def test_a_full_or_read_only_sqlite_store_answers_503_and_recovers(
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    sqlite_connections: list[SQLiteConnection],
+    condition: str,
+    broken: Callable[[Any], str],
+    mended: Callable[[Any], str],
+) -> None:
+    served = serve(sqlite_url, monkeypatch)
+    assert served.reflect().status_code == 200  # every connection the app needs is open
+    before = served.head()
+    pragma_on_all(sqlite_connections, broken)
+    try:
+        assert_unavailable(served, caplog)
+    finally:
+        pragma_on_all(sqlite_connections, mended)
+    assert_recovered(served, before)
+    served.tracker.close()
+
+
+def page_count(raw: sqlite3.Connection) -> int:
+    return int(raw.execute("PRAGMA page_count").fetchone()[0])
+
+
+@pytest.fixture
+def proxied_postgres(postgres_url: str) -> Iterator[tuple[str, Proxy]]:
+    """The test's PostgreSQL schema, reached through a proxy of its own."""
+    url = urlsplit(postgres_url)
+    proxy = Proxy((url.hostname or "127.0.0.1", url.port or 5432))
+    proxy.up()
+    host = url.netloc.rsplit(":", 1)[0] if url.port else url.netloc
+    netloc = f"{host}:{proxy.port}"
+    yield urlunsplit(url._replace(netloc=netloc)), proxy
+    proxy.down()
+
+
+@pytest.mark.postgres
+def test_postgresql_down_answers_503_and_the_app_recovers_when_it_is_back(
+    proxied_postgres: tuple[str, Proxy],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    database_url, proxy = proxied_postgres
+    served = serve(database_url, monkeypatch)
+    assert served.reflect().status_code == 200
+    before = served.head()
+    proxy.down()
+    try:
+        assert_unavailable(served, caplog)
+        assert_503(served.client.get("/readyz"))  # not ready: traffic should go elsewhere
+        assert served.client.get("/healthz").status_code == 200  # but alive: no restart
+    finally:
+        proxy.up()
+    # Every pooled connection died with the database: see RECONNECT_ATTEMPTS.
+    assert_recovered(served, before, attempts=RECONNECT_ATTEMPTS)
+    assert served.client.get("/readyz").status_code == 200
+    served.tracker.close()
+
+
+@pytest.mark.postgres
+def test_terminated_postgresql_backends_are_replaced_on_the_next_request(
+    proxied_postgres: tuple[str, Proxy], postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database_url, proxy = proxied_postgres
+    served = serve(database_url, monkeypatch)
+    assert served.reflect().status_code == 200
+    before = served.head()
+    ports = proxy.upstream_ports()  # the app's backends, and only them
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as admin:
+        terminated = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE client_port = ANY(%s) AND pid <> pg_backend_pid()",
+            (list(ports),),
+        ).fetchone()
+    assert terminated is not None
+    assert terminated[0] > 0
+    assert_recovered(served, before, attempts=RECONNECT_ATTEMPTS)
+    served.tracker.close()
