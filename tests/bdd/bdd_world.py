@@ -1,8 +1,10 @@
 """The world the journeys run in: people by name, what they ask for, what they see.
 
-Steps talk only to `World`. Today it drives the use cases of `TrackerApplication`; when the
-JSON API is ready, only this module changes (each command becomes one request carrying
-`X-Actor-Id` and `If-Match`, each read one GET) while the features and steps stay as they are.
+Steps talk only to `World`. It drives the use cases of `TrackerApplication` (without the
+access policy: these journeys are about the domain's rules); to run them over the JSON API,
+only this module would change (each command one request carrying a bearer token and
+`If-Match`, each read one GET) while the features and steps stay as they are. The access
+policy's journeys run over HTTP in test_privacy.py.
 """
 
 from __future__ import annotations

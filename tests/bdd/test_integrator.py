@@ -11,7 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tracker.app import create_app
+from tests.web.conftest import close_app, make_app
+from tests.web.credentials import Credentials
+from tracker.access import Actor, acting_as
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 
@@ -26,7 +28,7 @@ class Integrator:
     """Someone copying the feed: her events and the position of the last one applied."""
 
     client: FlaskClient
-    name: str
+    token: dict[str, str]  # her feed token (read:events), as an operator granted it
     checkpoint: int = 0
     events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -34,7 +36,7 @@ class Integrator:
         """Apply one page after her checkpoint; how many events it held."""
         response = self.client.get(
             f"/api/v1/events?after={self.checkpoint}&limit={limit}",
-            headers={"X-Actor-Id": self.name.replace(" ", "-")},
+            headers=self.token,
         )
         assert response.status_code == 200, response.get_json()
         page: list[dict[str, Any]] = response.get_json()
@@ -50,12 +52,9 @@ class Integrator:
 
 @pytest.fixture
 def web(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "TRACKER_DATABASE_URL": sqlite_url, "TRACKER_CLOCK": clock})
+    app = make_app(sqlite_url, clock)
     yield app
-    projections = app.extensions.get("projections")
-    if projections is not None:
-        projections.close()
-    app.extensions["tracker"].close()
+    close_app(app)
 
 
 @pytest.fixture
@@ -66,18 +65,21 @@ def tracker(web: Flask) -> TrackerApplication:
 
 @pytest.fixture
 def integrators(web: Flask) -> dict[str, Integrator]:
+    credentials = Credentials.of(web)
     return {
-        name: Integrator(web.test_client(), name)
+        name: Integrator(web.test_client(), credentials.integrator(name.replace(" ", "-")))
         for name in ("the integrator", "another integrator")
     }
 
 
 @given("Ana has kept her career plan in the tracker, with a private reflection")
 def ana_plan(tracker: TrackerApplication, clock: ManualClock) -> None:
-    tracker.start_plan(mentee_id=ANA, actor_id=ANA)
-    clock.advance(days=1)
-    tracker.reflect(ANA, text=PRIVATE, private=True, actor_id=ANA)
-    tracker.draft_goal(ANA, kind="smarty", fields={"title": "Become a data engineer"}, actor_id=ANA)
+    with acting_as(Actor(ANA)):
+        tracker.start_plan(mentee_id=ANA, actor_id=ANA)
+        clock.advance(days=1)
+        tracker.reflect(ANA, text=PRIVATE, private=True, actor_id=ANA)
+        fields = {"title": "Become a data engineer"}
+        tracker.draft_goal(ANA, kind="smarty", fields=fields, actor_id=ANA)
 
 
 @given(parsers.parse("Ana has revised her goal {times:d} times"))
@@ -90,11 +92,12 @@ def revise(tracker: TrackerApplication, clock: ManualClock, times: int) -> None:
     )
     for _ in range(times):
         clock.advance(days=7)
-        version = tracker.get_goal(goal_id)["version"]
-        tracker.revise_goal(
-            goal_id, changes={"title": f"Become a data engineer (take {version})"},
-            reason="I learned more about the role", actor_id=ANA,
-        )  # fmt: skip
+        with acting_as(Actor(ANA)):
+            version = tracker.get_goal(goal_id)["version"]
+            tracker.revise_goal(
+                goal_id, changes={"title": f"Become a data engineer (take {version})"},
+                reason="I learned more about the role", actor_id=ANA,
+            )  # fmt: skip
 
 
 @when(parsers.parse("{who} replays the feed from the beginning, {limit:d} events a page"))
