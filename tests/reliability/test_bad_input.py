@@ -8,6 +8,7 @@ back as data: JSON stays JSON, the calendar feed escapes them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
+from markupsafe import escape
 
 from tests.reliability.conftest import issue_tokens
 from tests.reliability.corpus import TEXT_VALUES, Case, Operation, corpus, operations
@@ -28,6 +30,7 @@ from tracker.clock import ManualClock
 
 MENTEE, MENTOR, OTHER_MENTEE, OTHER_MENTOR = "ada", "grace", "bo", "hal"
 PROBLEM = "application/problem+json"
+PASSWORD = "correct horse battery staple"
 MINIMUM_INPUTS = 2500  # the corpus shrinking below this means a generator broke
 
 
@@ -113,12 +116,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     path = tmp_path_factory.mktemp("bad-input") / "tracker.sqlite"
     clock = ManualClock(datetime(2025, 1, 6, 9, 0, tzinfo=UTC))
     app = create_app(
-        {"TESTING": True, "TRACKER_DATABASE_URL": f"sqlite:///{path}", "TRACKER_CLOCK": clock}
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bad input",
+            "TRACKER_INSECURE_COOKIES": "1",  # the test client speaks plain http
+            "TRACKER_DATABASE_URL": f"sqlite:///{path}",
+            "TRACKER_CLOCK": clock,
+        }
     )
     people = (MENTEE, MENTOR, OTHER_MENTEE, OTHER_MENTOR)
     world = World(app, app.test_client(), issue_tokens(app.extensions["tracker"], people))
     # A password too, so that sign-in and erasure check one (and meet the bad ones).
-    Accounts.for_application(world.tracker).set_password(MENTEE, "correct horse battery")
+    Accounts.for_application(world.tracker).set_password(MENTEE, PASSWORD)
     world.ids = records_of(world, MENTEE, MENTOR)
     world.others = records_of(world, OTHER_MENTEE, OTHER_MENTOR)
     yield world
@@ -294,6 +303,45 @@ def test_injection_strings_are_stored_verbatim_and_rendered_as_data(
         str(event.get(name, "")) for event in events for name in ("SUMMARY", "DESCRIPTION")
     )
     assert text.splitlines()[0][:30] in shown, "the milestone's title is not shown as text"
+
+
+PAGES = (
+    "/plans/{mentee_id}",
+    "/plans/{mentee_id}/timeline",
+    "/plans/{mentee_id}/roadmap",
+    "/plans/{mentee_id}/check-ins",
+    "/goals/{goal_id}",
+    "/check-ins/{check_in_id}",
+)
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def test_injection_strings_are_escaped_on_every_page(world: World) -> None:
+    api, ids = "/api/v1", world.ids
+    for text in INJECTIONS:
+        world.call("POST", f"{api}/plans/{MENTEE}/options", {"title": text[:200]})
+        world.call("POST", f"{api}/check-ins/{ids['check_in_id']}/agenda", {"text": text})
+        milestone = {"title": text[:200], "due": "2025-08-01", "skills": ["SQL"]}
+        world.call("POST", f"{api}/goals/{ids['goal_id']}/milestones", milestone)
+    browser = world.app.test_client()
+    form = browser.get("/sign-in").get_data(as_text=True)
+    found = CSRF.search(form)
+    assert found is not None
+    signed_in = browser.post(
+        "/sign-in",
+        data={"user_id": MENTEE, "password": PASSWORD, "csrf_token": found.group(1)},
+    )
+    assert signed_in.status_code == 302
+
+    pages = [browser.get(page.format(**ids), headers={"Accept": "text/html"}) for page in PAGES]
+
+    assert [page.status_code for page in pages] == [200] * len(PAGES)
+    assert all(page.mimetype == "text/html" for page in pages)
+    html = "\n".join(page.get_data(as_text=True) for page in pages)
+    for text in INJECTIONS:
+        if any(c in text for c in "<>\"'&"):
+            assert text[:200] not in html, f"{text!r} reached a page unescaped"
+            assert str(escape(text[:200])) in html, f"{text!r} is on no page at all"
 
 
 def test_html_in_a_path_comes_back_as_a_json_problem(world: World) -> None:
