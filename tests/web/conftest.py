@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -31,7 +32,13 @@ SMARTY_GOAL = {
 }
 
 
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "tests only", "TRACKER_INSECURE_COOKIES": "1"}
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "tests only",
+    "TRACKER_INSECURE_COOKIES": "1",
+    # argon2id with tiny costs: the same code paths, in a millisecond.
+    "TRACKER_PASSWORD_HASHER": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+}
 
 
 def make_app(database_url: str, clock: ManualClock, **config: Any) -> Flask:

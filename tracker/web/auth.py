@@ -17,7 +17,9 @@ throttled per user id and per client address (`tracker.web.throttle`).
 Settings (app config, defaulting to the environment): ``TRACKER_SECRET_KEY`` (else a key
 generated once into the instance folder), ``TRACKER_INSECURE_COOKIES=1`` (cookies without
 Secure, for plain-http local runs and tests), ``TRACKER_SIGNUP=open|closed`` (default
-closed), ``TRACKER_SESSION_HOURS`` (default 12).
+closed), ``TRACKER_SESSION_HOURS`` (default 12); in app config only,
+``TRACKER_PASSWORD_HASHER`` (an argon2 `PasswordHasher`, e.g. a cheap one for tests) and
+``TRACKER_SIGN_IN_LIMITS`` (`tracker.web.throttle.Limits`).
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def init_auth(app: Flask, tracker: TrackerApplication) -> Auth:
     tables, clock = tracker.shredding.tables, tracker.clock
     hours = float(_setting(app, "TRACKER_SESSION_HOURS") or 12)
     auth = Auth(
-        accounts=Accounts.for_application(tracker),
+        accounts=Accounts.for_application(tracker, app.config.get("TRACKER_PASSWORD_HASHER")),
         sessions=SessionStore(tables, clock, timedelta(hours=hours)),
         throttle=SignInThrottle(tables, clock, app.config.get("TRACKER_SIGN_IN_LIMITS")),
         signup_open=_signup_open(app),
