@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint unit venv bench clean
+.PHONY: run test lint unit venv bench clean browser
 
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
 ## Load the demo data (once) into instance/tracker.sqlite and serve the app on SQLite.
@@ -22,8 +22,19 @@ run: venv
 	TRACKER_INSECURE_COOKIES=1 $(BIN)/tracker serve --bind $(HOST):$(PORT)
 
 ## The whole suite: lint, format, types, import contracts, then every test.
-test: venv lint
+test: venv lint browser
 	$(BIN)/pytest -q
+
+## Debian's Chromium for the browser tests (tests/e2e): Playwright drives /usr/bin/chromium
+## and downloads no browser of its own. Installed here when missing and we are root.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	  else \
+	    echo "No /usr/bin/chromium and not root: the browser tests will be skipped."; \
+	  fi; \
+	fi
 
 lint: venv
 	$(BIN)/ruff check .

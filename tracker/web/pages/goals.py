@@ -45,6 +45,7 @@ def goal_page(goal_id: str, *, status: int = 200, forms: dict[str, Form] | None 
         moves={m["id"]: m for m in drift["milestones"]},
         proposals=[p for p in plan["pending_proposals"] if p["target_id"] == goal_id],
         serves_label=serves_label(goal.get("serves"), plan["options"]),
+        today=tracker().now_date(),
         forms=forms or {},
     )
 

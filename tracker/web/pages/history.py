@@ -85,6 +85,7 @@ def timeline(mentee_id: str) -> Page:
         entries=entries["entries"],
         next_after=entries["next_after"],
         chart=charts.growth_chart(growth),
+        last_month=(tracker().now_date() - timedelta(days=30)).isoformat(),
     )
 
 

@@ -1,0 +1,117 @@
+"""Browser tests: the app served with the demo data on a free 127.0.0.1 port, driven by
+Playwright through Debian's Chromium (`/usr/bin/chromium`; Playwright downloads nothing).
+
+Screenshots of the main pages go to `screenshots/` at the repository root (gitignored); the
+run prints where. Without Chromium the tests are skipped, or fail under CI=true: `make test`
+installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from tracker import demo
+from tracker.app import create_app
+from tracker.cli.common import open_application
+from tracker.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+TIMEOUT_MS = 20_000
+
+
+@dataclass(frozen=True)
+class Site:
+    """The served app: its address and the demo's password."""
+
+    url: str
+    password: str = demo.DEMO_PASSWORD
+
+
+def _chromium_or_skip() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The app on a SQLite file holding `tracker demo`'s year of mentoring, served locally."""
+    _chromium_or_skip()
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'tracker.sqlite'}"
+    clock = demo.StoryClock(datetime.now(tz=UTC))
+    with open_application(Settings(database_url=url), clock=clock) as tracker:
+        demo.load_demo(tracker, clock)
+        demo.create_demo_accounts(tracker)
+    app = create_app(
+        {"TRACKER_DATABASE_URL": url, "TRACKER_INSECURE_COOKIES": "1", "SECRET_KEY": "e2e"}
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Site(f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join(timeout=10)
+    projections = app.extensions.get("projections")
+    if projections is not None:
+        projections.close()
+    app.extensions["tracker"].close()
+
+
+@pytest.fixture(scope="session")
+def browser(site: Site) -> Iterator[Any]:
+    """Debian's Chromium, headless, launched by Playwright (which downloads no browser)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser window (no cookies), desktop-sized."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    window = context.new_page()
+    yield window
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where the screenshots of this run go (emptied first)."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    return SCREENSHOTS
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        count = len(list(SCREENSHOTS.glob("*.png")))
+        terminalreporter.write_line(f"Browser screenshots ({count}): {SCREENSHOTS}")
