@@ -4,8 +4,10 @@
 - proposals of a plan: the "proposal" entries of the plan's timeline, in the order made;
 - check-ins of a mentorship: the mentorship's check-ins in the "dashboard" view, by date.
 
-Each item carries `position`, the key its list is ordered and paged by; `listed` answers
-one page of them (see `tracker.web.pagination`) without it.
+Each list asks the access policy first (`plan_access`): who may not read them is told the
+plan (or mentorship) does not exist, as a made-up id would be. Each item carries
+`position`, the key its list is ordered and paged by; `listed` answers one page of them
+(see `tracker.web.pagination`) without it.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from typing import Any
 from projections.plan_as_of import has_plan, state_as_of
 from projections.timeline import VIEW as TIMELINE
 from projections.timeline import has_timeline, shared_partition
+from tracker.access import Operation
 from tracker.errors import NotFound
 from tracker.web.pagination import Page, page_of, paged
-from tracker.web.read_models import get_projections
+from tracker.web.read_models import get_projections, plan_access
 from tracker.web.versions import Rendered
 
 Item = dict[str, Any]
@@ -46,6 +49,7 @@ def _shown(item: Item) -> Item:
 
 def goals_of_plan(mentee_id: str, status: str | None) -> list[Item]:
     """The goals of the mentee's plan, in the order drafted; 404 if she has no plan."""
+    plan_access(mentee_id, part="goals")
     store = get_projections().fresh("plan_as_of")
     if not has_plan(store, mentee_id):
         raise NotFound("plan", mentee_id)
@@ -71,6 +75,7 @@ def goals_of_plan(mentee_id: str, status: str | None) -> list[Item]:
 
 def proposals_of_plan(mentee_id: str, status: str | None) -> list[Item]:
     """Every proposal made to the mentee's plan, oldest first, with what became of it."""
+    plan_access(mentee_id, operation=Operation.READ_PROPOSAL)
     store = get_projections().fresh(TIMELINE)
     if not has_timeline(store, mentee_id):
         raise NotFound("plan", mentee_id)
@@ -104,8 +109,14 @@ def proposals_of_plan(mentee_id: str, status: str | None) -> list[Item]:
 def check_ins_of_mentorship(mentorship_id: str, status: str | None) -> list[Item]:
     """The check-ins of a mentorship by date (then id); 404 if there is no such mentorship."""
     store = get_projections().fresh("dashboard")
-    if store.get(f"mentorship:{mentorship_id}") is None:
-        raise NotFound("mentorship", mentorship_id)
+    mentorship = store.get(f"mentorship:{mentorship_id}")
+    missing = NotFound("mentorship", mentorship_id)
+    if mentorship is None:
+        raise missing
+    plan_access(
+        mentorship["mentee_id"], operation=Operation.READ_CHECK_IN, missing=missing,
+        mentorship_id=mentorship_id,
+    )  # fmt: skip
     check_ins = store.get(f"check_ins:{mentorship_id}") or {}
     meetings = []
     for check_in_id, check_in in check_ins.items():

@@ -76,15 +76,24 @@ class GrowthQuery(RangeQuery):
     period = fields.String(load_default="week", validate=validate.OneOf(PERIODS))
 
 
-def plan_access(mentee_id: str, part: str | None = None) -> frozenset[str] | None:
-    """Refuse a reader who may not read the mentee's plan (or `part` of it): NotFound if she
-    may not even know it exists, else AccessDenied. Returns the parts shown (None: all)."""
+def plan_access(
+    mentee_id: str,
+    part: str | None = None,
+    operation: Operation = Operation.READ_PLAN,
+    *,
+    missing: NotFound | None = None,
+    mentorship_id: str | None = None,
+) -> frozenset[str] | None:
+    """Refuse a reader who may not read the mentee's plan (or `part` of it, or `operation`
+    on it): `missing` (by default NotFound for her plan) if she may not even know it exists,
+    else AccessDenied. Returns the parts of the plan shown to her (None: all)."""
     access = get_tracker().access
     if access is None:
         return None
-    decision = access.decide(signed_in(), Operation.READ_PLAN, Resource(mentee_id, part=part))
+    resource = Resource(mentee_id, mentorship_id=mentorship_id, part=part)
+    decision = access.decide(signed_in(), operation, resource)
     if decision.hidden:
-        raise NotFound("plan", mentee_id)
+        raise missing or NotFound("plan", mentee_id)
     if not decision.allowed:
         raise AccessDenied(decision.reason)
     return access.visible_parts(mentee_id)
