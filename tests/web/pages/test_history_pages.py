@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from flask import Flask
 
 from tests.web.pages.conftest import MENTEE, Story, Visitor, acting
@@ -93,3 +94,11 @@ def test_the_roadmap_shows_original_and_current_dates(
 def test_her_mentor_reads_the_history_pages_too(grace: Visitor) -> None:
     for page in ("timeline", "as-of", "diff", "roadmap", "check-ins"):
         assert grace.get(f"/plans/{MENTEE}/{page}").status_code == 200, page
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2025-02-30"])
+def test_a_date_no_one_means_is_refused_not_a_500(ada: Visitor, day: str) -> None:
+    for path in (f"as-of?date={day}", f"diff?from={day}&to=2025-02-01", f"timeline?until={day}"):
+        answer = ada.get(f"/plans/{MENTEE}/{path}")
+        assert answer.status_code == 422, path
+        assert "Give a date" in ada.text(answer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.web.pages.conftest import MENTEE, STRANGER, Story, Visitor
 
 
@@ -64,3 +66,29 @@ def test_someone_with_neither_plan_nor_mentees_lands_on_the_account_page(
 ) -> None:
     visitor.sign_in(STRANGER)
     assert visitor.get("/").location == "/account"
+
+
+def test_too_many_wrong_passwords_make_her_wait_and_say_how_long(
+    visitor: Visitor, story: Story
+) -> None:
+    visitor.get("/sign-in")
+    for _ in range(5):
+        assert (
+            visitor.submit("/sign-in", {"user_id": MENTEE, "password": "guess"}).status_code == 401
+        )
+    answer = visitor.submit("/sign-in", {"user_id": MENTEE, "password": "a long enough password"})
+    assert answer.status_code == 429
+    assert re.search(r"Too many failed sign-ins; try again in \d+ seconds\.", visitor.text(answer))
+    assert visitor.get("/").location == "/sign-in"
+
+
+def test_someone_new_starts_her_own_plan_from_the_account_page(
+    visitor: Visitor, story: Story
+) -> None:
+    visitor.sign_in(STRANGER)
+    page = visitor.text(visitor.get("/account"))
+    assert "You have no career plan yet." in page
+    started = visitor.submit("/plans", {})
+    assert started.location == f"/plans/{STRANGER}"
+    assert "Your career plan" in visitor.text(visitor.get(started.location))
+    assert visitor.get("/").location == f"/plans/{STRANGER}"

@@ -16,6 +16,7 @@ from flask import request
 from domain.errors import DomainError
 
 FORM = "form"  # errors about the whole form, shown above it
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 class InvalidForm(Exception):
@@ -84,10 +85,15 @@ class Form:
                 self.fail(name, "Give a date.")
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(name, "Give a date as YYYY-MM-DD, for example 2025-03-01.")
             return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # A typo, surely; and the pages compute days around it, which must exist.
+            self.fail(name, f"Give a date between the years {FIRST_YEAR} and {LAST_YEAR}.")
+            return None
+        return day
 
     def whole_number(self, name: str, *, low: int, high: int) -> int | None:
         """A whole number within bounds; a message when it is not one."""
