@@ -9,6 +9,7 @@ from flask import Flask, g
 
 from domain.rules import label_of
 from projections.timeline import EVENTS
+from tracker.web.auth import get_accounts
 
 # Field and section names whose plain-words form reads badly.
 LABELS = {
@@ -131,9 +132,7 @@ def person(user_id: Any) -> str:
 
 
 def _display_name(user_id: str) -> str:
-    from tracker.web.pages.base import accounts  # late: accounts need the app context
-
-    account = accounts().get(user_id)
+    account = get_accounts().get(user_id)
     if account is not None and account.display_name:
         return account.display_name
     return user_id
