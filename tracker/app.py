@@ -62,3 +62,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         lambda mentee_id: relationships_for(projections_of(app).fresh(RELATIONSHIPS), mentee_id)
     )
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the views' projector thread, then close the store it reads (never the reverse)."""
+    from tracker.web.context import EXTENSION as TRACKER
+    from tracker.web.read_models import EXTENSION as PROJECTIONS
+
+    if PROJECTIONS in app.extensions:
+        app.extensions[PROJECTIONS].close()
+    if TRACKER in app.extensions:
+        app.extensions[TRACKER].close()

@@ -100,12 +100,8 @@ def child_exit(server: Any, worker: Any) -> None:
 
 def worker_exit(server: Any, worker: Any) -> None:
     """In the exiting worker, after its last request: stop projecting, close the store."""
-    from tracker.web.context import EXTENSION as TRACKER
-    from tracker.web.read_models import EXTENSION as PROJECTIONS
+    from tracker.app import close_app
 
     app = getattr(worker, "wsgi", None)
-    extensions = getattr(app, "extensions", {})
-    if PROJECTIONS in extensions:
-        extensions[PROJECTIONS].close()
-    if TRACKER in extensions:
-        extensions[TRACKER].close()
+    if app is not None and hasattr(app, "extensions"):
+        close_app(app)

@@ -10,7 +10,7 @@ from flask import Flask
 
 from projections.registry import view_names
 from tracker.access import Actor, acting_as
-from tracker.app import create_app
+from tracker.app import close_app, create_app
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 from tracker.projecting import Projections
@@ -35,7 +35,7 @@ def app(database_url: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("TRACKER_PROJECTOR", "off")
     app = make_app(database_url, clock)
     yield app
-    app.extensions["tracker"].close()
+    close_app(app)
 
 
 def write_events(app: Flask, count: int) -> None:
@@ -99,4 +99,4 @@ def test_healthz_answers_without_the_store_readyz_does_not(
 
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "sqlite"}
     assert client.get("/readyz").status_code == 503
-    app.extensions["tracker"].close()
+    close_app(app)

@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from projections.registry import view_names
 from tests.integration.deploy.conftest import credentials
-from tracker.app import create_app
+from tracker.app import close_app, create_app
 from tracker.clock import ManualClock
 
 
@@ -21,7 +21,7 @@ from tracker.clock import ManualClock
 def app(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "TRACKER_DATABASE_URL": sqlite_url, "TRACKER_CLOCK": clock})
     yield app
-    app.extensions["tracker"].close()
+    close_app(app)
 
 
 @pytest.fixture
@@ -114,4 +114,4 @@ def test_metrics_can_be_turned_off(
     response = app.test_client().get("/metrics")
 
     assert response.status_code == 404
-    app.extensions["tracker"].close()
+    close_app(app)
