@@ -17,7 +17,8 @@ throttled per user id and per client address (`tracker.web.throttle`).
 Settings (app config, defaulting to the environment): ``TRACKER_SECRET_KEY`` (else a key
 generated once into the instance folder), ``TRACKER_INSECURE_COOKIES=1`` (cookies without
 Secure, for plain-http local runs and tests), ``TRACKER_SIGNUP=open|closed`` (default
-closed), ``TRACKER_SESSION_HOURS`` (default 12); in app config only,
+closed), ``TRACKER_SESSION_HOURS`` (default 12), ``TRACKER_TRUSTED_PROXIES`` (how many
+reverse proxies set X-Forwarded-For/-Proto in front; default 0); in app config only,
 ``TRACKER_PASSWORD_HASHER`` (an argon2 `PasswordHasher`, e.g. a cheap one for tests) and
 ``TRACKER_SIGN_IN_LIMITS`` (`tracker.web.throttle.Limits`).
 """
@@ -34,6 +35,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.access import Actor, acting_as
 from tracker.accounts import Account, Accounts
@@ -81,6 +83,7 @@ class Auth:
 def init_auth(app: Flask, tracker: TrackerApplication) -> Auth:
     """Configure session cookies and CSRF, and authenticate every request of `app`."""
     _configure_cookies(app)
+    _trust_proxies(app)
     tables, clock = tracker.shredding.tables, tracker.clock
     hours = float(_setting(app, "TRACKER_SESSION_HOURS") or 12)
     auth = Auth(
@@ -239,6 +242,14 @@ def _stop_acting(_error: BaseException | None = None) -> None:
 # Configuration --------------------------------------------------------------------------
 def _setting(app: Flask, name: str) -> Any:
     return app.config.get(name, os.environ.get(name))
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client's address and scheme from their
+    X-Forwarded-* headers (the throttle counts per address; cookies need to know https)."""
+    hops = int(_setting(app, "TRACKER_TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _signup_open(app: Flask) -> bool:
