@@ -40,6 +40,8 @@ from common import machine, ratio, render_table
 
 from domain import Goal, Plan
 from domain.values import GoalKind
+from tracker.access import READ_EVENTS_SCOPE
+from tracker.accounts import Accounts
 from tracker.application import TrackerApplication, build_application
 from tracker.feed.archive import Exporter, ExportScope
 from tracker.feed.importer import Importer
@@ -105,11 +107,20 @@ def raw_scan(app: TrackerApplication, decode: bool) -> int:
     return count
 
 
-def http_replay(base: str) -> int:
+def feed_token(app: TrackerApplication) -> str:
+    """A read:events token for the bench's reader, as an operator would grant it."""
+    accounts = Accounts.for_application(app)
+    if accounts.get("bench") is None:
+        accounts.create_account("bench", display_name="Bench", email="b@example.org", password=None)
+    return accounts.issue_token("bench", scopes=[READ_EVENTS_SCOPE], name="bench").secret
+
+
+def http_replay(base: str, token: str) -> int:
     count, after = 0, 0
     while True:
         request = urllib.request.Request(
-            f"{base}/api/v1/events?after={after}&limit=1000", headers={"X-Actor-Id": "bench"}
+            f"{base}/api/v1/events?after={after}&limit=1000",
+            headers={"Authorization": f"Bearer {token}"},
         )
         with urllib.request.urlopen(request, timeout=120) as response:
             page = json.loads(response.read())
@@ -145,15 +156,16 @@ def start_server(database: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def feed_throughput(app: TrackerApplication, database: Path, rounds: int) -> dict[str, float]:
+    token = feed_token(app)
     process, base = start_server(database)
     try:
-        http_replay(base)  # warm up: the feed index catches up once
+        http_replay(base, token)  # warm up: the feed index catches up once
         best: dict[str, float] = {"raw scan": 0.0, "decoded scan": 0.0, "HTTP feed": 0.0}
         for _ in range(rounds):
             for name, action in (
                 ("raw scan", lambda: raw_scan(app, decode=False)),
                 ("decoded scan", lambda: raw_scan(app, decode=True)),
-                ("HTTP feed", lambda: http_replay(base)),
+                ("HTTP feed", lambda: http_replay(base, token)),
             ):
                 count, seconds = timed(action)
                 best[name] = max(best[name], count / seconds)

@@ -25,5 +25,6 @@ def get_tracker() -> TrackerApplication:
 
 
 def write_context() -> dict[str, Any]:
-    """Who writes (X-Actor-Id) and the version they last read (If-Match), as use-case kwargs."""
+    """Who writes (the signed-in user) and the version they last read (If-Match), as use-case
+    kwargs."""
     return {"actor_id": acting_user(), "expected_version": expected_version()}

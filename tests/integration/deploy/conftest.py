@@ -55,14 +55,13 @@ class Process:
 
 
 def credentials(app: TrackerApplication, user_id: str, *scopes: str) -> dict[str, str]:
-    """Headers that say who acts: a new account's personal API token (and X-Actor-Id, which
-    servers from before accounts read instead)."""
+    """Headers that say who acts: a new account's personal API token."""
     accounts = Accounts.for_application(app)
     accounts.create_account(
         user_id, display_name=user_id, email=f"{user_id}@example.org", password=None
     )
     token = accounts.issue_token(user_id, scopes=list(scopes), name="deploy test").secret
-    return {"Authorization": f"Bearer {token}", "X-Actor-Id": user_id}
+    return {"Authorization": f"Bearer {token}"}
 
 
 def credentials_at(database_url: str, user_id: str, *scopes: str) -> dict[str, str]:
