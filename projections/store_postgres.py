@@ -23,6 +23,7 @@ from projections.store import (
     ApplyPart,
     Doc,
     Entry,
+    PendingEntry,
     ProjectorLock,
     ViewStore,
     ViewTx,
@@ -30,10 +31,13 @@ from projections.store import (
 )
 from projections.store_sql import (
     ENTRY_COLUMNS,
+    PartitionOrder,
     entries_query,
+    fold_order,
     narrowed,
+    order_table_name,
     table_names,
-    time_bounds_query,
+    time_bounds,
 )
 
 
@@ -86,6 +90,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         self.documents_table = f'"{schema}"."{documents}"'
         self.entries_table = f'"{schema}"."{entries}"'
         self.tracking_table = f'"{schema}"."{tracking}"'
+        self.order_table = f'"{schema}"."{order_table_name(name)}"'
         self.apply_key = advisory_key(f"tracker-view-apply:{datastore.schema}.{name}")
         self.projector_key = advisory_key(f"tracker-view-projector:{datastore.schema}.{name}")
         self.select_doc_text = (
@@ -107,6 +112,8 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             f'ON {self.entries_table} ("partition", "at") INCLUDE ("position")',
             f'CREATE INDEX IF NOT EXISTS "{entries_name}_kind" '
             f'ON {self.entries_table} ("partition", "kind", "position")',
+            f'CREATE TABLE IF NOT EXISTS {self.order_table} ("partition" {text} PRIMARY KEY, '
+            '"max_position" bigint NOT NULL, "max_at" timestamptz NOT NULL, "skew" bigint)',
         ]
 
     def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
@@ -165,9 +172,47 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             cursor.execute(f'DELETE FROM {self.documents_table} WHERE "key" = ANY(%s)', (deletes,))
         entries = tx.new_entries()
         if entries:
+            self._fold_orders(cursor, entries)
             with cursor.copy(f"COPY {self.entries_table} ({ENTRY_COLUMNS}) FROM STDIN") as copy:
                 for e in entries:
                     copy.write_row((e.partition, e.position, e.kind, e.at, e.text))
+
+    def _fold_orders(self, cursor: Cursor[DictRow], entries: list[PendingEntry]) -> None:
+        """Fold new entries into their partitions' order rows (before inserting them)."""
+        new: dict[str, list[tuple[int, datetime]]] = {}
+        for e in entries:
+            new.setdefault(e.partition, []).append((e.position, e.at))
+        names = list(new)
+        cursor.execute(
+            f'SELECT "partition", "max_position", "max_at", "skew" FROM {self.order_table} '
+            'WHERE "partition" = ANY(%s)',
+            (names,),
+        )
+        known = {
+            row["partition"]: PartitionOrder(row["max_position"], row["max_at"], row["skew"])
+            for row in cursor.fetchall()
+        }
+        had_entries: set[str] = set()
+        if missing := [name for name in names if name not in known]:
+            cursor.execute(
+                f"SELECT p FROM unnest(%s::text[]) AS p WHERE EXISTS "
+                f'(SELECT 1 FROM {self.entries_table} WHERE "partition" = p)',
+                (missing,),
+            )
+            had_entries = {row["p"] for row in cursor.fetchall()}
+        orders = [fold_order(known.get(n), n in had_entries, new[n]) for n in names]
+        cursor.execute(
+            f"INSERT INTO {self.order_table} SELECT * FROM "
+            "unnest(%s::text[], %s::bigint[], %s::timestamptz[], %s::bigint[]) "
+            'ON CONFLICT ("partition") DO UPDATE SET "max_position" = excluded."max_position", '
+            '"max_at" = excluded."max_at", "skew" = excluded."skew"',
+            (
+                names,
+                [order.max_position for order in orders],
+                [order.max_at for order in orders],
+                [order.skew for order in orders],
+            ),
+        )
 
     def _rows(
         self, statement: str, params: Iterable[Any] = (), *, prepare: bool | None = None
@@ -202,11 +247,13 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         descending: bool = False,
     ) -> list[Entry]:
         if since is not None or until is not None:
-            bounds_query = time_bounds_query(
-                self.entries_table, "%s", _same, partition, since, until
-            )
-            row = self._rows(*bounds_query, prepare=False)[0]
-            bounds = narrowed(after, upto, row["low"], row["high"])
+
+            def fetch(statement: str, params: list[Any]) -> Any:
+                return tuple(self._rows(statement, params, prepare=False)[0].values())
+
+            tables = (self.entries_table, self.order_table)
+            found = time_bounds(fetch, tables, "%s", _same, _utc, partition, since, until)
+            bounds = None if found is None else narrowed(after, upto, *found)
             if bounds is None:
                 return []
             after, upto = bounds
@@ -231,6 +278,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self.apply_key,))
             cursor.execute(f"DELETE FROM {self.documents_table}")
             cursor.execute(f"DELETE FROM {self.entries_table}")
+            cursor.execute(f"DELETE FROM {self.order_table}")
             cursor.execute(
                 f"DELETE FROM {self.tracking_table} WHERE application_name <> %s",
                 (self.table_migration_identifier,),
@@ -258,6 +306,10 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
 
 def _same(at: datetime) -> datetime:
     return at
+
+
+def _utc(at: datetime) -> datetime:
+    return at.astimezone(UTC)
 
 
 def _entry(row: DictRow) -> Entry:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from projections.store import utc
@@ -101,3 +102,119 @@ def entries_query(
     if limit is not None:
         statement += f" LIMIT {int(limit)}"
     return statement, params
+
+
+# Partition order: bounding date lookups ----------------------------------------------------
+#
+# Entry times normally follow positions within a partition, but nothing guarantees it
+# (clocks disagree, events commit out of timestamp order). A partition's *skew* is the most
+# that an entry's time lies before the time of an entry at a lower position: 0 when times
+# follow positions. With it, the lowest and highest position in a date range are found
+# without reading the whole range:
+# - highest: let t1 be the latest time in the range. Any entry at a higher position than
+#   that entry's lies at most `skew` before t1, so the highest position in the range is
+#   among the entries of the range no earlier than t1 - skew;
+# - lowest: let t0 be the earliest time in the range. Any entry at a lower position than
+#   that entry's lies at most `skew` after t0, so the lowest position is among the entries
+#   of the range no later than t0 + skew.
+# The skew is kept per partition in the view's order table, folded as entries are appended.
+# It is unknown (NULL) when an entry was appended below the partition's highest position,
+# or the partition held entries before the table existed: such partitions scan as before.
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+def order_table_name(name: str) -> str:
+    """The order table of view `name`: one row per partition (see above)."""
+    return f"view_{name}_order"
+
+
+@dataclass(frozen=True)
+class PartitionOrder:
+    """How far a partition's entry times stray from position order (skew in microseconds)."""
+
+    max_position: int
+    max_at: datetime
+    skew: int | None
+
+
+def fold_order(
+    before: PartitionOrder | None, had_entries: bool, new: Iterable[tuple[int, datetime]]
+) -> PartitionOrder:
+    """The partition's order once entries `new` (position, time) are appended to it.
+
+    `had_entries`: the partition held entries with no order row (written before order rows
+    were kept), so its skew is unknown.
+    """
+    max_position = None if before is None else before.max_position
+    max_at = None if before is None else before.max_at
+    skew: int | None = (None if had_entries else 0) if before is None else before.skew
+    for position, at in sorted(new, key=lambda item: item[0]):
+        if max_position is not None and position < max_position:
+            skew = None  # below entries whose times are not at hand: unknown from now on
+        elif skew is not None and max_at is not None and at < max_at:
+            # Ties in position are counted as if lower: that only widens the bound.
+            skew = max(skew, (max_at - at) // ONE_MICROSECOND)
+        max_position = position if max_position is None else max(max_position, position)
+        max_at = at if max_at is None else max(max_at, at)
+    if max_position is None or max_at is None:
+        raise ValueError("fold_order needs at least one new entry")
+    return PartitionOrder(max_position, max_at, skew)
+
+
+Fetch = Callable[[str, list[Any]], Sequence[Any]]
+
+
+def time_bounds(
+    fetch: Fetch,
+    tables: tuple[str, str],
+    placeholder: str,
+    encode_at: Callable[[datetime], Any],
+    decode_at: Callable[[Any], datetime],
+    partition: str,
+    since: datetime | None,
+    until: datetime | None,
+) -> tuple[int, int] | None:
+    """The lowest and highest position of a partition's entries in [since, until), or None.
+
+    `fetch(statement, params)` returns the one row of a SELECT; `tables` is (entries table,
+    order table). Three index lookups and two short range scans when the partition's skew
+    is known; one scan of the range otherwise (`time_bounds_query`).
+    """
+    entries, order = tables
+    where = [f'"partition" = {placeholder}']
+    params: list[Any] = [partition]
+    if since is not None:
+        where.append(f'"at" >= {placeholder}')
+        params.append(encode_at(utc(since)))
+    if until is not None:
+        where.append(f'"at" < {placeholder}')
+        params.append(encode_at(utc(until)))
+    condition = " AND ".join(where)
+    skew, first, last = fetch(
+        f'SELECT (SELECT "skew" FROM {order} WHERE "partition" = {placeholder}) AS skew, '
+        f'(SELECT "at" FROM {entries} WHERE {condition} ORDER BY "at" LIMIT 1) AS first, '
+        f'(SELECT "at" FROM {entries} WHERE {condition} ORDER BY "at" DESC LIMIT 1) AS last',
+        [partition, *params, *params],
+    )
+    if first is None:
+        return None
+    if skew is None:
+        low, high = fetch(
+            *time_bounds_query(entries, placeholder, encode_at, partition, since, until)
+        )
+        return int(low), int(high)
+    margin = int(skew) * ONE_MICROSECOND
+    low, high = fetch(
+        f'SELECT (SELECT MIN("position") FROM {entries} WHERE {condition} '
+        f'AND "at" <= {placeholder}) AS low, '
+        f'(SELECT MAX("position") FROM {entries} WHERE {condition} AND "at" >= {placeholder}) '
+        "AS high",
+        [
+            *params,
+            encode_at(decode_at(first) + margin),
+            *params,
+            encode_at(decode_at(last) - margin),
+        ],
+    )
+    return int(low), int(high)

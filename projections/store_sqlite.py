@@ -29,6 +29,7 @@ from projections.store import (
     ApplyPart,
     Doc,
     Entry,
+    PendingEntry,
     ProjectorLock,
     ViewStore,
     ViewTx,
@@ -36,10 +37,13 @@ from projections.store import (
 )
 from projections.store_sql import (
     ENTRY_COLUMNS,
+    PartitionOrder,
     entries_query,
+    fold_order,
     narrowed,
+    order_table_name,
     table_names,
-    time_bounds_query,
+    time_bounds,
 )
 
 AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
@@ -98,6 +102,7 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
     def __init__(self, datastore: SQLiteDatastore, *, name: str) -> None:
         self.name = check_view_name(name)
         self.documents_table, self.entries_table, self.tracking_table = table_names(name)
+        self.order_table = order_table_name(name)
         super().__init__(datastore)
         if not datastore.single_row_tracking:
             raise ValueError("View stores need single-row tracking (the default)")
@@ -125,6 +130,9 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             f'CREATE INDEX IF NOT EXISTS {entries}_at ON {entries} ("partition", "at")',
             f"CREATE INDEX IF NOT EXISTS {entries}_kind "
             f'ON {entries} ("partition", "kind", "position")',
+            f"CREATE TABLE IF NOT EXISTS {order_table_name(self.name)} "
+            '("partition" TEXT PRIMARY KEY, "max_position" INTEGER NOT NULL, '
+            '"max_at" TEXT NOT NULL, "skew" INTEGER) WITHOUT ROWID',
         ]
 
     @contextmanager
@@ -197,14 +205,40 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             )
         if deletes:
             cursor.executemany(f'DELETE FROM {self.documents_table} WHERE "key" = ?', deletes)
-        rows = [
-            (e.partition, e.position, e.kind, encode_at(e.at), e.text) for e in tx.new_entries()
-        ]
-        if rows:
+        entries = tx.new_entries()
+        if entries:
+            self._fold_orders(cursor, entries)
             cursor.executemany(
                 f"INSERT INTO {self.entries_table} ({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-                rows,
+                [(e.partition, e.position, e.kind, encode_at(e.at), e.text) for e in entries],
             )
+
+    def _fold_orders(self, cursor: SQLiteCursor, entries: list[PendingEntry]) -> None:
+        """Fold new entries into their partitions' order rows (before inserting them)."""
+        new: dict[str, list[tuple[int, datetime]]] = {}
+        for e in entries:
+            new.setdefault(e.partition, []).append((e.position, e.at))
+        rows = []
+        for partition, appended in new.items():
+            cursor.execute(
+                f'SELECT "max_position", "max_at", "skew" FROM {self.order_table} '
+                'WHERE "partition" = ?',
+                (partition,),
+            )
+            found = cursor.fetchone()
+            before = (
+                None if found is None else PartitionOrder(found[0], decode_at(found[1]), found[2])
+            )
+            had_entries = found is None and self._has_entries(cursor, partition)
+            order = fold_order(before, had_entries, appended)
+            rows.append((partition, order.max_position, encode_at(order.max_at), order.skew))
+        cursor.executemany(f"INSERT OR REPLACE INTO {self.order_table} VALUES (?, ?, ?, ?)", rows)
+
+    def _has_entries(self, cursor: SQLiteCursor, partition: str) -> bool:
+        cursor.execute(
+            f'SELECT 1 FROM {self.entries_table} WHERE "partition" = ? LIMIT 1', (partition,)
+        )
+        return cursor.fetchone() is not None
 
     def get(self, key: str) -> Doc | None:
         with self._reading() as cursor:
@@ -237,11 +271,16 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
     ) -> list[Entry]:
         with self._reading() as cursor:
             if since is not None or until is not None:
-                cursor.execute(
-                    *time_bounds_query(self.entries_table, "?", encode_at, partition, since, until)
+
+                def fetch(statement: str, params: list[Any]) -> Any:
+                    cursor.execute(statement, params)
+                    return tuple(cursor.fetchone())
+
+                tables = (self.entries_table, self.order_table)
+                found = time_bounds(
+                    fetch, tables, "?", encode_at, decode_at, partition, since, until
                 )
-                low, high = cursor.fetchone()
-                bounds = narrowed(after, upto, low, high)
+                bounds = None if found is None else narrowed(after, upto, *found)
                 if bounds is None:
                     return []
                 after, upto = bounds
@@ -266,6 +305,7 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
         with self._writing() as cursor:
             cursor.execute(f"DELETE FROM {self.documents_table}")
             cursor.execute(f"DELETE FROM {self.entries_table}")
+            cursor.execute(f"DELETE FROM {self.order_table}")
             cursor.execute(
                 f"DELETE FROM {self.tracking_table} WHERE application_name <> ?",
                 (self.table_migration_identifier,),
