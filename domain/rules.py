@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
@@ -10,6 +11,9 @@ from typing import Any, TypeVar
 from domain.errors import DomainError, NotAllowed
 
 MAX_TEXT = 20_000
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. Nobody types them
+# on purpose; they ring bells, move a terminal's cursor or break the calendar feed and logs.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 E = TypeVar("E", bound=Enum)
 
@@ -31,11 +35,27 @@ def label_of(field: str) -> str:
     return FIELD_LABELS.get(field, field.replace("_", " "))
 
 
+def control_characters_message(text: str) -> str | None:
+    """What is wrong with text holding a control character (other than tab and line breaks),
+    naming the first one; None when it holds none."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return (
+        f"must not contain control characters (found U+{ord(found.group()):04X}); "
+        "only tabs and line breaks are allowed"
+    )
+
+
 def require_text(value: Any, field: str, *, label: str | None = None) -> str:
-    """Return the text stripped of outer spaces, refusing blank, non-text or oversized text."""
+    """Return the text stripped of outer spaces, refusing blank, non-text or oversized text
+    and text with control characters."""
     name = label or label_of(field)
     if value is not None and not isinstance(value, str):
         raise DomainError(f"The {name} must be text.", field=field)
+    problem = control_characters_message(value or "")
+    if problem:
+        raise DomainError(f"The {name} {problem}.", field=field)
     text = (value or "").strip()
     if not text:
         raise DomainError(f"The {name} must not be empty.", field=field)

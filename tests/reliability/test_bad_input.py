@@ -27,6 +27,7 @@ from tracker.accounts import Accounts
 from tracker.app import create_app
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
+from tracker.web.throttle import Limits
 
 MENTEE, MENTOR, OTHER_MENTEE, OTHER_MENTOR = "ada", "grace", "bo", "hal"
 PROBLEM = "application/problem+json"
@@ -122,6 +123,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             "TRACKER_INSECURE_COOKIES": "1",  # the test client speaks plain http
             "TRACKER_DATABASE_URL": f"sqlite:///{path}",
             "TRACKER_CLOCK": clock,
+            # The corpus sends Ada's account hundreds of wrong passwords (control characters
+            # included); the throttle is tested elsewhere and would lock her pages out here.
+            "TRACKER_SIGN_IN_LIMITS": Limits(per_user=100_000, per_address=100_000),
         }
     )
     people = (MENTEE, MENTOR, OTHER_MENTEE, OTHER_MENTOR)
@@ -200,17 +204,8 @@ def judged(response: Any) -> str | None:
 
 # Bad input the API still takes, each reported to the owner of the code that takes it;
 # `test_known_gaps_are_still_open` fails (XPASS) as soon as one is closed.
-LAX_BOOLEAN = 'marshmallow\'s Boolean takes "yes" and 1 for true'
 REFLECTIONS = "POST /api/v1/plans/{mentee_id}/reflections"
-NOTES = "POST /api/v1/check-ins/{check_in_id}/notes"
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    (REFLECTIONS, "private: text"): LAX_BOOLEAN,
-    (REFLECTIONS, "private: number"): LAX_BOOLEAN,
-    (NOTES, "private: text"): LAX_BOOLEAN,
-    (NOTES, "private: number"): LAX_BOOLEAN,
-    ("POST /api/v1/mentors/{mentor_id}/dashboard/seen", "position: 1.5"): (
-        "an Integer without strict=True truncates 1.5 to 1"
-    ),
     **{
         ("DELETE /api/v1/account", f"password: {what}"): (
             "a password with a lone surrogate is a 500: the schema takes any String and "
@@ -222,10 +217,7 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
 
 
 # Kinds of bad value every text field still takes (the part of `what` after the field).
-KNOWN_GAP_KINDS = {
-    "control character": "text fields refuse NUL but no other control character "
-    "(tracker/web/schemas/common.py, _storable)",
-}
+KNOWN_GAP_KINDS: dict[str, str] = {}
 
 
 def is_known_gap(operation: Operation, case: Case) -> bool:

@@ -170,6 +170,17 @@ def test_text_the_store_cannot_keep_is_a_422(api: Any, goal: str, text: str) -> 
     assert "text" in assert_problem(response, 422)["errors"]
 
 
+@pytest.mark.parametrize(
+    ("text", "code"), [("esc\x1b[2J", "U+001B"), ("del\x7f", "U+007F"), ("nel\x85", "U+0085")]
+)
+def test_text_with_a_control_character_is_a_422_naming_it(
+    api: Any, goal: str, text: str, code: str
+) -> None:
+    response = api.post(f"{goal}/feedback", {"text": text, "source": "mentee"})
+
+    assert f"control characters (found {code})" in str(assert_problem(response, 422)["errors"])
+
+
 def test_a_version_beyond_reason_is_a_422(api: Any, goal: str) -> None:
     assert "version" in assert_problem(api.get(f"{goal}?version={10**30}"), 422)["errors"]
 

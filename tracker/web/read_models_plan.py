@@ -31,6 +31,7 @@ from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
 from tracker.web.pagination import NumberedPageQuery, link_headers, page_by_index, paged
 from tracker.web.read_models import get_projections, plan_access, whole_plan_access
+from tracker.web.schemas.common import whole_number
 from tracker.web.versions import Rendered
 
 MAX_POSITION = 2**63 - 1
@@ -128,7 +129,7 @@ class DashboardQuery(TodayQuery):
 
 
 class SeenBody(Schema):
-    position = fields.Integer(
+    position = whole_number(
         required=True,
         validate=validate.Range(min=1, max=MAX_POSITION),
         metadata={"description": "The dashboard's `latest_position` the mentor has now seen."},

@@ -21,7 +21,7 @@ from tracker.errors import NotFound
 from tracker.web.actor import acting, acting_user
 from tracker.web.auth import get_accounts, signed_in_with_token
 from tracker.web.blueprint import ApiBlueprint
-from tracker.web.schemas.common import text
+from tracker.web.schemas.common import text, whole_number
 
 SELF_SERVED_SCOPES = (READ_PLAN_SCOPE, WRITE_PLAN_SCOPE)
 
@@ -37,7 +37,7 @@ class NewTokenSchema(Schema):
         required=True,
         validate=validate.Length(min=1, max=len(SELF_SERVED_SCOPES)),
     )
-    expires_in_days = fields.Integer(
+    expires_in_days = whole_number(
         load_default=None, allow_none=True, validate=validate.Range(min=1, max=3650)
     )
 

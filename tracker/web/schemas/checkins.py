@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from domain.values import FOUR_QUESTIONS, CheckInStatus
-from tracker.web.schemas.common import RecordSchema, identifier, one_of, text
+from tracker.web.schemas.common import RecordSchema, boolean, identifier, one_of, text
 
 
 class ScheduleSchema(Schema):
@@ -38,7 +38,7 @@ class ActionItemSchema(Schema):
 
 class NoteSchema(Schema):
     text = text(required=True)
-    private = fields.Boolean(
+    private = boolean(
         required=True,
         metadata={"description": "A private note is seen by its author only."},
     )
@@ -55,14 +55,14 @@ class ActionItemOut(Schema):
     text = fields.String(required=True)
     owner_id = fields.String(required=True)
     due = fields.Date(required=True)
-    done = fields.Boolean(required=True)
+    done = boolean(required=True)
     done_on = fields.Date(allow_none=True, required=True)
 
 
 class NoteOut(Schema):
     id = fields.String(required=True)
     text = fields.String(required=True)
-    private = fields.Boolean(required=True)
+    private = boolean(required=True)
     author_id = fields.String(required=True)
 
 

@@ -1,4 +1,5 @@
-"""Field kinds and schemas shared by every area: text, ids, receipts, problems."""
+"""Field kinds and schemas shared by every area: text, ids, flags, whole numbers, receipts,
+problems."""
 
 from __future__ import annotations
 
@@ -6,20 +7,44 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from domain.rules import MAX_TEXT
+from domain.rules import MAX_TEXT, control_characters_message
 from tracker.web.actor import ACTOR_ID_PATTERN
 
 MAX_ITEMS = 50
 
 
 def _storable(value: str) -> None:
-    """Refuse text the event store cannot keep (lone surrogates, NUL characters)."""
-    if "\x00" in value:
-        raise ValidationError("Must not contain NUL characters.")
+    """Refuse text the event store cannot keep (lone surrogates) or nobody means (control
+    characters: the domain's rule, so that pages and the API say the same)."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValidationError("Must be valid Unicode text.") from None
+    problem = control_characters_message(value)
+    if problem:
+        raise ValidationError(f"{problem[0].upper()}{problem[1:]}.")
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false, nothing else: marshmallow's own Boolean takes "yes", "on" and 1."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def boolean(**kwargs: Any) -> fields.Boolean:
+    """A flag: JSON true or false only."""
+    return StrictBoolean(**kwargs)
+
+
+def whole_number(**kwargs: Any) -> fields.Integer:
+    """A whole number as a JSON integer: 1.5 and "30" are refused, not truncated or parsed.
+    (Query parameters are text and keep marshmallow's plain Integer.)"""
+    return fields.Integer(strict=True, **kwargs)
 
 
 def text(*, max_length: int = MAX_TEXT, **kwargs: Any) -> fields.String:
@@ -64,15 +89,15 @@ class ReceiptSchema(Schema):
     """What a write answers: the record's id, its new version and the log position."""
 
     id = fields.String(required=True, metadata={"description": "The record written."})
-    version = fields.Integer(required=True, metadata={"description": "Its version (ETag)."})
-    position = fields.Integer(
+    version = whole_number(required=True, metadata={"description": "Its version (ETag)."})
+    position = whole_number(
         allow_none=True, metadata={"description": "Position of the last event in the log."}
     )
     item_id = fields.String(
         metadata={"description": "The item the write added (milestone, action item, note...)."}
     )
     target_id = fields.String(metadata={"description": "The goal or plan a proposal changed."})
-    target_version = fields.Integer(metadata={"description": "Its version after the change."})
+    target_version = whole_number(metadata={"description": "Its version after the change."})
 
 
 class ProblemSchema(Schema):
@@ -80,14 +105,14 @@ class ProblemSchema(Schema):
 
     type = fields.String(required=True)
     title = fields.String(required=True)
-    status = fields.Integer(required=True)
+    status = whole_number(required=True)
     detail = fields.String(required=True)
     instance = fields.String(required=True)
     errors = fields.Dict(
         keys=fields.String(),
         metadata={"description": "Messages by field, on validation problems."},
     )
-    current_version = fields.Integer(metadata={"description": "The current version, on conflicts."})
+    current_version = whole_number(metadata={"description": "The current version, on conflicts."})
 
 
 class HealthSchema(Schema):
@@ -99,6 +124,6 @@ class RecordSchema(Schema):
     """What every record read has: id, version and when it was created and last changed."""
 
     id = fields.String(required=True)
-    version = fields.Integer(required=True)
+    version = whole_number(required=True)
     created_on = fields.DateTime(required=True)
     modified_on = fields.DateTime(required=True)

@@ -10,9 +10,11 @@ from domain.values import CRITERIA, FeedbackSource, GoalKind, GoalStatus
 from tracker.web.schemas.common import (
     MAX_ITEMS,
     RecordSchema,
+    boolean,
     one_of,
     optional_text,
     text,
+    whole_number,
 )
 
 KIND_HELP = "; ".join(f"{kind.value}: {', '.join(names)}" for kind, names in CRITERIA.items())
@@ -28,7 +30,7 @@ class GoalFieldsSchema(Schema):
 
     title = text(max_length=500)
     target_date = fields.Date(allow_none=True)
-    stretch = fields.Boolean()
+    stretch = boolean()
     serves = text(
         max_length=500,
         allow_none=True,
@@ -105,7 +107,7 @@ class MilestoneOut(Schema):
     skills = fields.List(fields.String(), required=True)
     status = one_of(("planned", "completed", "dropped"), required=True)
     completed_on = fields.Date(allow_none=True)
-    reschedules = fields.Integer(required=True)
+    reschedules = whole_number(required=True)
 
 
 class GoalFeedbackOut(Schema):
@@ -129,7 +131,7 @@ class GoalSchema(RecordSchema):
     status = one_of((s.value for s in GoalStatus), required=True)
     title = fields.String(required=True)
     target_date = fields.Date(allow_none=True)
-    stretch = fields.Boolean(required=True)
+    stretch = boolean(required=True)
     serves = fields.String(allow_none=True)
     specific = fields.String(allow_none=True)
     measurable = fields.String(allow_none=True)

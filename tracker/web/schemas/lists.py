@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from domain.values import CheckInStatus, GoalKind, GoalStatus, ProposalStatus, ProposalTarget
 from tracker.web.pagination import PageQuery, page_schema
-from tracker.web.schemas.common import one_of
+from tracker.web.schemas.common import boolean, one_of, whole_number
 
 
 def _status(values: object) -> fields.String:
@@ -31,10 +31,10 @@ class GoalSummaryOut(Schema):
     status = one_of((s.value for s in GoalStatus), required=True)
     title = fields.String(allow_none=True, required=True)
     target_date = fields.String(allow_none=True, required=True)
-    stretch = fields.Boolean(allow_none=True, required=True)
+    stretch = boolean(allow_none=True, required=True)
     serves = fields.String(allow_none=True, required=True)
-    milestones_planned = fields.Integer(required=True)
-    milestones_completed = fields.Integer(required=True)
+    milestones_planned = whole_number(required=True)
+    milestones_completed = whole_number(required=True)
     drafted_at = fields.String(required=True)
     updated_at = fields.String(required=True)
 
@@ -59,8 +59,8 @@ class CheckInSummaryOut(Schema):
     scheduled_for = fields.String(required=True)
     status = one_of((s.value for s in CheckInStatus), required=True)
     held_on = fields.String(allow_none=True, required=True)
-    action_items_open = fields.Integer(required=True)
-    action_items_done = fields.Integer(required=True)
+    action_items_open = whole_number(required=True)
+    action_items_done = whole_number(required=True)
 
 
 GoalPage = page_schema(GoalSummaryOut, "GoalPage")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from domain.values import MentorshipStatus
-from tracker.web.schemas.common import RecordSchema, identifier, one_of, optional_text, text
+from tracker.web.schemas.common import (
+    RecordSchema,
+    identifier,
+    one_of,
+    optional_text,
+    text,
+    whole_number,
+)
 
 
 class InvitationSchema(Schema):
@@ -21,8 +28,8 @@ class InvitationSchema(Schema):
 class AgreementSchema(Schema):
     """How often and how long they meet, and the kind of guidance wanted."""
 
-    cadence_days = fields.Integer(strict=True, required=True, metadata={"example": 30})
-    meeting_minutes = fields.Integer(strict=True, required=True, metadata={"example": 60})
+    cadence_days = whole_number(required=True, metadata={"example": 30})
+    meeting_minutes = whole_number(required=True, metadata={"example": 60})
     guidance = text(required=True)
 
 
@@ -38,8 +45,8 @@ class AskOut(Schema):
 
 
 class AgreementOut(Schema):
-    cadence_days = fields.Integer(required=True)
-    meeting_minutes = fields.Integer(required=True)
+    cadence_days = whole_number(required=True)
+    meeting_minutes = whole_number(required=True)
     guidance = fields.String(required=True)
 
 

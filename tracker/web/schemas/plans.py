@@ -7,7 +7,14 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from domain.values import PLAN_SECTIONS, OptionStatus, SupportKind
-from tracker.web.schemas.common import RecordSchema, identifier, one_of, optional_text, text
+from tracker.web.schemas.common import (
+    RecordSchema,
+    boolean,
+    identifier,
+    one_of,
+    optional_text,
+    text,
+)
 
 SECTION_FIELDS = tuple(dict.fromkeys(name for names in PLAN_SECTIONS.values() for name in names))
 SECTIONS_HELP = "; ".join(
@@ -56,7 +63,7 @@ class SupporterSchema(Schema):
 
 class ReflectionSchema(Schema):
     text = text(required=True)
-    private = fields.Boolean(
+    private = boolean(
         required=True, metadata={"description": "A private reflection is for the mentee only."}
     )
 
@@ -87,7 +94,7 @@ class SupporterOut(Schema):
 class ReflectionOut(Schema):
     id = fields.String(required=True)
     text = fields.String(required=True)
-    private = fields.Boolean(required=True)
+    private = boolean(required=True)
 
 
 class PlanSchema(RecordSchema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from domain.values import ProposalStatus, ProposalTarget
-from tracker.web.schemas.common import RecordSchema, one_of, text
+from tracker.web.schemas.common import RecordSchema, one_of, text, whole_number
 from tracker.web.schemas.goals import GoalFieldsSchema
 from tracker.web.schemas.plans import section_fields
 
@@ -29,6 +29,6 @@ class ProposalSchema(RecordSchema):
     section = fields.String(allow_none=True, required=True)
     changes = fields.Dict(keys=fields.String(), required=True)
     rationale = fields.String(required=True)
-    based_on_version = fields.Integer(allow_none=True, required=True)
+    based_on_version = whole_number(allow_none=True, required=True)
     status = one_of((s.value for s in ProposalStatus), required=True)
     decision_reason = fields.String(allow_none=True, required=True)
