@@ -15,6 +15,7 @@ from tracker.application import build_application
 from tracker.clock import system_clock
 from tracker.metrics import init_metrics
 from tracker.settings import Settings
+from tracker.setup_lock import one_setup_at_a_time
 from tracker.web import init_web
 from tracker.web.auth import init_auth
 from tracker.web.context import init_tracker
@@ -52,12 +53,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         database_url=app.config["TRACKER_DATABASE_URL"],
         extra_env=dict(app.config["TRACKER_EVENTSOURCING_ENV"]),
     )
-    tracker = build_application(settings, clock=app.config["TRACKER_CLOCK"])
-    init_metrics(app, tracker)
-    init_tracker(app, tracker)
-    init_web(app)
-    init_auth(app, tracker)
-    init_pages(app)
+    # Each of these may create tables; workers booting together must take turns.
+    with one_setup_at_a_time(settings):
+        tracker = build_application(settings, clock=app.config["TRACKER_CLOCK"])
+        init_metrics(app, tracker)
+        init_tracker(app, tracker)
+        init_web(app)
+        init_auth(app, tracker)
+        init_pages(app)
     tracker.access = AccessControl(
         lambda mentee_id: relationships_for(projections_of(app).fresh(RELATIONSHIPS), mentee_id)
     )

@@ -1,0 +1,48 @@
+"""Several gunicorn workers booting together on a fresh PostgreSQL schema all come up.
+
+Each worker creates the tables it needs (events, views, accounts, sessions, keys...) with
+CREATE TABLE IF NOT EXISTS, which PostgreSQL does not make safe against itself; without the
+setup lock (`tracker.setup_lock`) one of them fails to boot and gunicorn stops.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.servers import Client, Server
+
+WORKERS = 3
+
+pytestmark = pytest.mark.postgres
+
+
+def live_children(pid: int) -> list[int]:
+    """The processes `pid` forked that are still running (gunicorn's workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children if Path(f"/proc/{child}").exists()]
+
+
+def test_workers_booting_together_on_a_fresh_schema_all_serve(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    server = Server.start(postgres_url, tmp_path, workers=WORKERS)
+    try:
+        deadline = time.monotonic() + 30
+        while server.running.output().count("Booting worker") < WORKERS:
+            assert time.monotonic() < deadline, server.running.output()[-3000:]
+            time.sleep(0.2)
+        time.sleep(2)  # a worker that fails to boot takes gunicorn down within moments
+
+        answers = [Client(server.url).call("GET", "/readyz")[0] for _ in range(30)]
+
+        log = server.running.output()
+        assert server.running.alive(), log[-3000:]
+        assert "Worker failed to boot" not in log, log[-3000:]
+        assert "Traceback" not in log, log[-3000:]
+        assert len(live_children(server.running.process.pid)) == WORKERS
+        assert answers == [200] * 30
+    finally:
+        server.stop()
