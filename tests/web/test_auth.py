@@ -140,6 +140,30 @@ def test_failed_sign_ins_are_throttled_per_address(people: Credentials, app: Fla
     assert sign_in(other).status_code == 200
 
 
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(
+    sqlite_url: str, clock: ManualClock
+) -> None:
+    proxied = make_app(sqlite_url, clock, TRACKER_TRUSTED_PROXIES="1")
+    try:
+        Credentials.of(proxied).account(ADA, password=PASSWORD)
+        client = proxied.test_client()
+        guesser = {"X-Forwarded-For": "203.0.113.9"}
+        for n in range(20):
+            body = {"user_id": f"guess-{n}", "password": "guess guess guess"}
+            client.post("/api/v1/session", json=body, headers=guesser)
+        blocked = client.post(
+            "/api/v1/session", json={"user_id": ADA, "password": PASSWORD}, headers=guesser
+        )
+        other = client.post(
+            "/api/v1/session",
+            json={"user_id": ADA, "password": PASSWORD},
+            headers={"X-Forwarded-For": "198.51.100.4"},
+        )
+        assert (blocked.status_code, other.status_code) == (429, 200)
+    finally:
+        close_app(proxied)
+
+
 def test_the_throttle_is_shared_by_every_worker(
     people: Credentials, app: Flask, sqlite_url: str, clock: ManualClock
 ) -> None:
