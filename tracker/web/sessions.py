@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
+
+from eventsourcing.persistence import IntegrityError
 
 from tracker.accounts import ACCOUNTS_TABLE
 from tracker.clock import Clock, system_clock
@@ -45,12 +48,13 @@ class SessionStore:
         self.lifetime = lifetime
         self.sessions = tables.table(SESSIONS_TABLE)
         self.accounts = tables.table(ACCOUNTS_TABLE)
-        tables.create(
+        create_tables(
+            tables,
             [
                 f"CREATE TABLE IF NOT EXISTS {self.sessions} (session_hash TEXT PRIMARY KEY, "
                 "user_id TEXT NOT NULL, created BIGINT NOT NULL, expires BIGINT NOT NULL)",
                 f"CREATE INDEX IF NOT EXISTS {SESSIONS_TABLE}_user ON {self.sessions} (user_id)",
-            ]
+            ],
         )
 
     def _now(self) -> int:
@@ -97,6 +101,13 @@ class SessionStore:
         """End every session of the user (erasure, a new password)."""
         with self.tables.transaction(write=True) as cursor:
             cursor.execute(f"DELETE FROM {self.sessions} WHERE user_id = ?", (user_id,))
+
+
+def create_tables(tables: SideTables, statements: list[str]) -> None:
+    """Create tables if they do not exist; workers starting together may race to it."""
+    # PostgreSQL: another worker may create them at the same moment (a unique violation).
+    with suppress(IntegrityError):
+        tables.create(statements)
 
 
 def _digest(session_id: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from tracker.clock import Clock, system_clock
 from tracker.erasure import SideTables
+from tracker.web.sessions import create_tables
 
 FAILURES_TABLE = "tracker_sign_in_failures"
 
@@ -38,11 +39,12 @@ class SignInThrottle:
         self.clock = clock
         self.limits = limits or Limits()
         self.failures = tables.table(FAILURES_TABLE)
-        tables.create(
+        create_tables(
+            tables,
             [
                 f"CREATE TABLE IF NOT EXISTS {self.failures} (subject TEXT PRIMARY KEY, "
                 "window_start BIGINT NOT NULL, failures INTEGER NOT NULL)"
-            ]
+            ],
         )
 
     def _now(self) -> int:
