@@ -64,7 +64,9 @@ SMALL, LARGE = "small", "large"
 
 
 class History:
-    """Writes one mentee's year: every op is one event, saved in chunks of 500."""
+    """Writes one mentee's year: every op is one event, saved in chunks of 500, each chunk in
+    the order its events happened (so the log's times follow its positions, as in a store
+    written one command at a time)."""
 
     def __init__(self, app: TrackerApplication, mentee: str, events: int) -> None:
         self.app, self.mentee, self.events = app, mentee, events
@@ -103,9 +105,14 @@ class History:
             self.one_event(n, plan, goals[-1])
             n += 1
             if n % 500 == 0:
-                self.app.save(plan, *goals)
+                self.save(plan, *goals)
                 goals = goals[-1:]
-        self.app.save(plan, *goals)
+        self.save(plan, *goals)
+
+    def save(self, *aggregates: Plan | Goal) -> None:
+        """Save the aggregates' new events in one transaction, oldest first."""
+        events = [event for aggregate in aggregates for event in aggregate.collect_events()]
+        self.app.save(*sorted(events, key=lambda event: event.timestamp))
 
     def one_event(self, n: int, plan: Plan, goal: Goal) -> None:
         who, at = self.mentee, self.tick()

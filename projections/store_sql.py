@@ -205,16 +205,27 @@ def time_bounds(
         )
         return int(low), int(high)
     margin = int(skew) * ONE_MICROSECOND
-    low, high = fetch(
-        f'SELECT (SELECT MIN("position") FROM {entries} WHERE {condition} '
-        f'AND "at" <= {placeholder}) AS low, '
-        f'(SELECT MAX("position") FROM {entries} WHERE {condition} AND "at" >= {placeholder}) '
-        "AS high",
-        [
-            *params,
-            encode_at(decode_at(first) + margin),
-            *params,
-            encode_at(decode_at(last) - margin),
-        ],
+    # One lower and one upper bound on "at" per scan, so the index range is exactly the
+    # window (given two, SQLite bounds the range by one and filters by the other).
+    low_end = decode_at(first) + margin
+    low_upper = ("<", until) if until is not None and low_end >= utc(until) else ("<=", low_end)
+    high_start = decode_at(last) - margin
+    high_lower = (
+        (">=", since) if since is not None and high_start < utc(since) else (">=", high_start)
     )
+    low_window = [(">=", since), low_upper]
+    high_window = [high_lower, ("<", until)]
+    scans = []
+    scan_params: list[Any] = []
+    for aggregate, window in (("MIN", low_window), ("MAX", high_window)):
+        conditions = [f'"partition" = {placeholder}']
+        scan_params.append(partition)
+        for operator, moment in window:
+            if moment is not None:
+                conditions.append(f'"at" {operator} {placeholder}')
+                scan_params.append(encode_at(utc(moment)))
+        scans.append(
+            f'(SELECT {aggregate}("position") FROM {entries} WHERE {" AND ".join(conditions)})'
+        )
+    low, high = fetch(f"SELECT {scans[0]} AS low, {scans[1]} AS high", scan_params)
     return int(low), int(high)
