@@ -178,54 +178,81 @@ def time_bounds(
     """The lowest and highest position of a partition's entries in [since, until), or None.
 
     `fetch(statement, params)` returns the one row of a SELECT; `tables` is (entries table,
-    order table). Three index lookups and two short range scans when the partition's skew
-    is known; one scan of the range otherwise (`time_bounds_query`).
+    order table). When times follow positions (skew 0, the usual case) one statement reads
+    the two ends of the range from the (partition, at) index; with a known skew a second
+    reads the entries within it of each end; with an unknown one, the range is scanned.
     """
     entries, order = tables
-    where = [f'"partition" = {placeholder}']
-    params: list[Any] = [partition]
-    if since is not None:
-        where.append(f'"at" >= {placeholder}')
-        params.append(encode_at(utc(since)))
-    if until is not None:
-        where.append(f'"at" < {placeholder}')
-        params.append(encode_at(utc(until)))
-    condition = " AND ".join(where)
-    skew, first, last = fetch(
-        f'SELECT (SELECT "skew" FROM {order} WHERE "partition" = {placeholder}) AS skew, '
-        f'(SELECT "at" FROM {entries} WHERE {condition} ORDER BY "at" LIMIT 1) AS first, '
-        f'(SELECT "at" FROM {entries} WHERE {condition} ORDER BY "at" DESC LIMIT 1) AS last',
-        [partition, *params, *params],
+    ph = placeholder
+    since_at = None if since is None else encode_at(utc(since))
+    until_at = None if until is None else encode_at(utc(until))
+    in_range, range_params = _at_window(ph, partition, (">=", since_at), ("<", until_at))
+    first = f'(SELECT "at" FROM {entries} WHERE {in_range} ORDER BY "at" LIMIT 1)'
+    last = f'(SELECT "at" FROM {entries} WHERE {in_range} ORDER BY "at" DESC LIMIT 1)'
+    # With skew 0, the lowest position is among the entries at the earliest time of the
+    # range, the highest among those at its latest.
+    low_end, low_params = _at_window(ph, partition, (">=", since_at), ("<=", None))
+    high_end, high_params = _at_window(ph, partition, (">=", None), ("<", until_at))
+    skew, low, high, first_at, last_at = fetch(
+        f'SELECT (SELECT "skew" FROM {order} WHERE "partition" = {ph}) AS skew, '
+        f'(SELECT MIN("position") FROM {entries} WHERE {low_end} AND "at" <= {first}) AS low, '
+        f'(SELECT MAX("position") FROM {entries} WHERE {high_end} AND "at" >= {last}) AS high, '
+        f"{first} AS first, {last} AS last",
+        [partition, *low_params, *range_params, *high_params, *range_params, *range_params * 2],
     )
-    if first is None:
-        return None
+    if skew == 0 or low is None:
+        return None if low is None else (int(low), int(high))
     if skew is None:
-        low, high = fetch(
-            *time_bounds_query(entries, placeholder, encode_at, partition, since, until)
-        )
+        low, high = fetch(*time_bounds_query(entries, ph, encode_at, partition, since, until))
         return int(low), int(high)
-    margin = int(skew) * ONE_MICROSECOND
-    # One lower and one upper bound on "at" per scan, so the index range is exactly the
-    # window (given two, SQLite bounds the range by one and filters by the other).
-    low_end = decode_at(first) + margin
+    return _skewed_bounds(
+        fetch, entries, ph, encode_at, partition, since, until,
+        (decode_at(first_at), decode_at(last_at)), int(skew) * ONE_MICROSECOND,
+    )  # fmt: skip
+
+
+def _at_window(
+    ph: str, partition: str, lower: tuple[str, Any], upper: tuple[str, Any]
+) -> tuple[str, list[Any]]:
+    """A partition's condition with at most one lower and one upper bound on "at" (given
+    two, SQLite bounds the index range by one and only filters by the other)."""
+    conditions, params = [f'"partition" = {ph}'], [partition]
+    for operator, value in (lower, upper):
+        if value is not None:
+            conditions.append(f'"at" {operator} {ph}')
+            params.append(value)
+    return " AND ".join(conditions), params
+
+
+def _skewed_bounds(
+    fetch: Fetch,
+    entries: str,
+    ph: str,
+    encode_at: Callable[[datetime], Any],
+    partition: str,
+    since: datetime | None,
+    until: datetime | None,
+    ends: tuple[datetime, datetime],
+    margin: timedelta,
+) -> tuple[int, int]:
+    """The lowest position among the range's entries no later than its earliest time plus
+    the skew, the highest among those no earlier than its latest time minus the skew."""
+    first, last = ends
+    low_end = first + margin
     low_upper = ("<", until) if until is not None and low_end >= utc(until) else ("<=", low_end)
-    high_start = decode_at(last) - margin
+    high_start = last - margin
     high_lower = (
         (">=", since) if since is not None and high_start < utc(since) else (">=", high_start)
     )
-    low_window = [(">=", since), low_upper]
-    high_window = [high_lower, ("<", until)]
-    scans = []
-    scan_params: list[Any] = []
-    for aggregate, window in (("MIN", low_window), ("MAX", high_window)):
-        conditions = [f'"partition" = {placeholder}']
-        scan_params.append(partition)
-        for operator, moment in window:
-            if moment is not None:
-                conditions.append(f'"at" {operator} {placeholder}')
-                scan_params.append(encode_at(utc(moment)))
-        scans.append(
-            f'(SELECT {aggregate}("position") FROM {entries} WHERE {" AND ".join(conditions)})'
-        )
-    low, high = fetch(f"SELECT {scans[0]} AS low, {scans[1]} AS high", scan_params)
+    windows = []
+    params: list[Any] = []
+    for aggregate, lower, upper in (
+        ("MIN", (">=", since), low_upper),
+        ("MAX", high_lower, ("<", until)),
+    ):
+        encoded = [(op, None if at is None else encode_at(utc(at))) for op, at in (lower, upper)]
+        condition, window_params = _at_window(ph, partition, encoded[0], encoded[1])
+        windows.append(f'(SELECT {aggregate}("position") FROM {entries} WHERE {condition})')
+        params += window_params
+    low, high = fetch(f"SELECT {windows[0]} AS low, {windows[1]} AS high", params)
     return int(low), int(high)
