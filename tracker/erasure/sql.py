@@ -24,6 +24,9 @@ from typing import Any, Protocol, cast
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, OperationalError
 from psycopg.rows import tuple_row
 
+# The advisory lock key side tables are created under on PostgreSQL ("trkside" in hex).
+CREATE_LOCK = 0x74726B73696465
+
 
 class Rows(Protocol):
     """The part of a DB-API cursor the side tables use."""
@@ -142,8 +145,15 @@ class SideTables:
                 raise OperationalError(error) from error
 
     def create(self, statements: Sequence[str]) -> None:
-        """Create tables and indexes (statements use IF NOT EXISTS)."""
+        """Create tables and indexes (statements use IF NOT EXISTS).
+
+        On PostgreSQL, processes starting together (gunicorn workers) take turns: IF NOT
+        EXISTS does not stop two of them racing on the catalog ("tuple concurrently
+        updated", duplicate keys), so each takes a transaction-scoped advisory lock first.
+        """
         with self.transaction(write=True) as cursor:
+            if self.dialect == "postgres":
+                cursor.execute("SELECT pg_advisory_xact_lock(?)", (CREATE_LOCK,))
             for statement in statements:
                 cursor.execute(statement)
 

@@ -20,6 +20,7 @@ from projections.store_sql import table_names
 from tracker.access import AccessDenied, Operation
 from tracker.accounts import Account, AccountError, AccountExists
 from tracker.web.actor import acting, acting_user
+from tracker.web.api.session import password_field
 from tracker.web.auth import (
     SignInFailed,
     SignInThrottled,
@@ -57,11 +58,11 @@ class SignUpSchema(Schema):
     user_id = fields.String(required=True, metadata={"example": "mentee-ana"})
     display_name = fields.String(required=True, metadata={"example": "Ana Lima"})
     email = fields.String(required=True, metadata={"example": "ana@example.org"})
-    password = fields.String(required=True, load_only=True)
+    password = password_field()
 
 
 class PasswordSchema(Schema):
-    password = fields.String(required=True, load_only=True)
+    password = password_field()
 
 
 def account_problem(error: AccountError) -> Response:

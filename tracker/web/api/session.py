@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, validate
 
 from tracker.access import TOKEN_SCOPES
 from tracker.web.actor import acting
@@ -32,9 +32,25 @@ session_api = ApiBlueprint(
 )
 
 
+def _encodable(value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("Must be valid Unicode text.") from None
+
+
+def password_field() -> fields.String:
+    """A password as typed: any valid Unicode, at most 1024 characters (never echoed)."""
+    return fields.String(
+        required=True, load_only=True, validate=[validate.Length(max=1024), _encodable]
+    )
+
+
 class SignInSchema(Schema):
-    user_id = fields.String(required=True, metadata={"example": "mentee-ana"})
-    password = fields.String(required=True, load_only=True)
+    user_id = fields.String(
+        required=True, validate=validate.Length(max=200), metadata={"example": "mentee-ana"}
+    )
+    password = password_field()
 
 
 class SessionSchema(Schema):
