@@ -28,7 +28,9 @@ DEADLINE = 90.0  # seconds for all writers together
 
 
 @pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
+def server(database_url: str, tmp_path: Path, token: str) -> Iterator[Server]:
+    # After the token: its tables exist before three workers start (on PostgreSQL, workers
+    # and another process creating the same tables at once race on the catalog).
     with serving(database_url, tmp_path, workers=WORKERS) as running:
         yield running
 
