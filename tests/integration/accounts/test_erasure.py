@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from domain import CheckIn, Goal, Mentorship, Plan, Proposal
+from domain import CheckIn, DomainError, Goal, Mentorship, Plan, Proposal
 from tracker.accounts import Accounts
 from tracker.application import TrackerApplication, build_application
 from tracker.clock import ManualClock
@@ -183,11 +183,16 @@ def test_another_process_sees_the_erasure_within_its_recheck_interval(
     assert other.get_goal(goal)["title"] == ERASED_TEXT
 
 
-def test_text_shaped_like_a_sealed_text_comes_back_as_typed(app: TrackerApplication) -> None:
+def test_text_shaped_like_a_sealed_text_cannot_be_typed(app: TrackerApplication) -> None:
+    # Sealed texts start with NUL, which no text may contain, so nobody can forge one.
     app.start_plan(mentee_id=ANA, actor_id=ANA)
     sly = "\x00enc:v1:0000000000000000:AAAA"
-    app.reflect(ANA, text=sly, private=False, actor_id=ANA)
-    assert app.get_plan(ANA, viewer_id=ANA)["reflections"][0]["text"] == sly
+    with pytest.raises(DomainError, match="control characters"):
+        app.reflect(ANA, text=sly, private=False, actor_id=ANA)
+    assert app.get_plan(ANA, viewer_id=ANA)["reflections"] == []
+    lookalike = "enc:v1:0000000000000000:AAAA"
+    app.reflect(ANA, text=lookalike, private=False, actor_id=ANA)
+    assert app.get_plan(ANA, viewer_id=ANA)["reflections"][0]["text"] == lookalike
 
 
 def test_with_shredding_off_text_is_stored_in_clear_and_both_kinds_read_back(
