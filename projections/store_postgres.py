@@ -151,25 +151,24 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         return True
 
     def _flush(self, cursor: Cursor[DictRow], tx: ViewTx) -> None:
-        keys: list[str] = []
-        texts: list[str] = []
-        deletes: list[str] = []
+        upserts: list[tuple[str, str]] = []
+        deletes: list[tuple[str]] = []
         for key, text in tx.changed_documents():
             if text is None:
-                deletes.append(key)
+                deletes.append((key,))
             else:
-                keys.append(key)
-                texts.append(text)
-        # One statement per kind of write, however many rows: a page writes hundreds.
-        if keys:
-            cursor.execute(
-                f'INSERT INTO {self.documents_table} ("key", "doc") '
-                "SELECT * FROM unnest(%s::text[], %s::text[]::json[]) "
+                upserts.append((key, text))
+        # One statement per document (pipelined): an array of documents as one parameter
+        # costs far more, as PostgreSQL parses the array's escaped text.
+        if upserts:
+            cursor.executemany(
+                f'INSERT INTO {self.documents_table} ("key", "doc") VALUES (%s, %s::json) '
                 'ON CONFLICT ("key") DO UPDATE SET "doc" = excluded."doc"',
-                (keys, texts),
+                upserts,
             )
         if deletes:
-            cursor.execute(f'DELETE FROM {self.documents_table} WHERE "key" = ANY(%s)', (deletes,))
+            cursor.executemany(f'DELETE FROM {self.documents_table} WHERE "key" = %s', deletes)
+        # Entries by COPY: hundreds of rows a page, one round trip.
         entries = tx.new_entries()
         if entries:
             self._fold_orders(cursor, entries)
