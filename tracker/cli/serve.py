@@ -18,7 +18,7 @@ from gunicorn.app.base import BaseApplication
 
 from tracker.cli.common import open_application, pass_settings, redacted
 from tracker.projecting import projector_mode
-from tracker.settings import Settings
+from tracker.settings import Settings, SettingsError
 
 WEB_APP_MODULE = "tracker.app"
 GUNICORN_CONFIG = "tracker.gunicorn_conf"
@@ -106,7 +106,12 @@ def serve(settings: Settings, bind: str, workers: int, threads: int) -> None:
     On PostgreSQL, run `tracker project` alongside to keep the read models up to date.
     See docs/deploy.md for every setting.
     """
-    importlib.import_module(GUNICORN_CONFIG)  # first: it prepares the metrics directory
+    try:
+        settings.eventsourcing_env()  # a malformed URL fails before gunicorn's metrics setup
+    except SettingsError as error:
+        where = redacted(settings.database_url)
+        raise click.ClickException(f"{error} (database URL: {where})") from None
+    importlib.import_module(GUNICORN_CONFIG)  # before the app: it prepares the metrics dir
     _check_store(settings)
     if not hasattr(web_app_module(), "create_app"):
         raise click.ClickException(f"{WEB_APP_MODULE} has no create_app().")
