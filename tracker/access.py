@@ -6,6 +6,8 @@ relationships read model (projections/relationships.py) and nothing else:
 - the mentee owns her plan: she alone changes it, decides on proposals, invites mentors;
 - a mentor in an ACTIVE mentorship reads her plan, goals, proposals and their check-ins,
   gives feedback, recognises achievements and proposes changes, but never applies them;
+  a proposal is a conversation between her and the mentor who made it: her other mentors
+  see it only once she accepted it (then it is part of her plan's history, credited);
   when the mentorship ends he loses all of that (he may still read the mentorship record
   he was part of) and she keeps all history;
 - a support-network member with an account sees only the parts she shares with him
@@ -31,6 +33,7 @@ from enum import Enum
 from typing import Any
 
 from domain import CheckIn, Goal, Mentorship, NotAllowed, Plan, Proposal
+from domain.values import ProposalStatus
 from projections.relationships import MenteeRelationships
 from tracker.errors import NotFound
 
@@ -138,6 +141,7 @@ class Resource:
     mentee_id: str
     mentorship_id: str | None = None  # check-ins and mentorships belong to one mentorship
     part: str | None = None  # a part of the plan (see domain.plan.SHAREABLE_PARTS)
+    between: str | None = None  # hers and this one person's alone (a proposal not accepted)
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ def roles_of(
         return frozenset(roles)
     if actor.user_id == resource.mentee_id:
         return frozenset({*roles, Role.OWNER})
-    if relationships is None:
+    if relationships is None or resource.between not in (None, actor.user_id):
         return frozenset(roles)
     if resource.mentorship_id is not None:
         link = relationships.mentorship(resource.mentorship_id)
@@ -203,7 +207,24 @@ def resource_of(aggregate: Any) -> Resource:
         return Resource(mentee_id, mentorship_id=str(aggregate.id))
     if isinstance(aggregate, Goal):
         return Resource(mentee_id, part="goals")
+    if isinstance(aggregate, Proposal):
+        return Resource(
+            mentee_id, between=proposal_between(aggregate.proposed_by, aggregate.status)
+        )
     return Resource(mentee_id)
+
+
+def proposal_between(proposed_by: str, status: object) -> str | None:
+    """Whom, besides the mentee, a proposal is for: its proposer until she accepts it, then
+    (None) everyone who reads her plan, since it is part of the plan's history, credited."""
+    accepted = getattr(status, "value", status) == ProposalStatus.ACCEPTED.value
+    return None if accepted else proposed_by
+
+
+def sees_proposal(viewer_id: str, mentee_id: str, proposed_by: str, status: object) -> bool:
+    """Whether one who may read the mentee's proposals sees this one (`proposal_between`)."""
+    between = proposal_between(proposed_by, status)
+    return viewer_id == mentee_id or between in (None, viewer_id)
 
 
 READ_AGGREGATE: dict[type[Any], Operation] = {

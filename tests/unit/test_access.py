@@ -6,9 +6,12 @@ resource is told it does not exist (`hidden`), so that guessing ids teaches noth
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from domain import CheckIn, Goal, Mentorship, Plan, Proposal
+from domain.values import ProposalTarget
 from projections.relationships import MenteeRelationships, MentorshipLink
 from tracker.access import (
     ALLOWED,
@@ -18,16 +21,20 @@ from tracker.access import (
     Resource,
     decide,
     event_operation,
+    resource_of,
+    sees_proposal,
     shared_plan,
 )
 
 Op = Operation
 MENTEE = "mentee-ana"
 ACTIVE, ENDED, INVITED, DECLINED = "m-active", "m-ended", "m-invited", "m-declined"
+SECOND = "m-second"
 ANA = MenteeRelationships(
     MENTEE,
     (
         MentorshipLink(ACTIVE, "mentor-maria", "active"),
+        MentorshipLink(SECOND, "mentor-hal", "active"),
         MentorshipLink(ENDED, "mentor-david", "ended"),
         MentorshipLink(INVITED, "mentor-ines", "invited"),
         MentorshipLink(DECLINED, "mentor-tom", "declined"),
@@ -37,6 +44,7 @@ ANA = MenteeRelationships(
 # Each actor's own mentorship with Ana, for the operations on one mentorship or check-in.
 OWN_MENTORSHIP = {
     "mentor-maria": ACTIVE,
+    "mentor-hal": SECOND,
     "mentor-david": ENDED,
     "mentor-ines": INVITED,
     "mentor-tom": DECLINED,
@@ -50,6 +58,8 @@ MENTORSHIP_OPS = {
     Op.READ_CHECK_IN,
     Op.TAKE_PART_IN_CHECK_IN,
 }
+# The proposal of the matrix is Maria's, still pending: between her and Ana.
+PROPOSAL_OPS = {Op.READ_PROPOSAL, Op.DECIDE_PROPOSAL, Op.WITHDRAW_PROPOSAL}
 READ_ONLY = {Op.READ_PLAN, Op.READ_PROPOSAL, Op.READ_MENTORSHIP, Op.READ_CHECK_IN}
 MENTEE_OPS = set(Op) - {
     Op.PROPOSE,
@@ -74,6 +84,7 @@ ACTIVE_MENTOR_OPS = {
 ACTORS: dict[str, tuple[Actor, set[Operation]]] = {
     "the mentee": (Actor(MENTEE), MENTEE_OPS),
     "her active mentor": (Actor("mentor-maria"), ACTIVE_MENTOR_OPS),
+    "her other active mentor": (Actor("mentor-hal"), ACTIVE_MENTOR_OPS - PROPOSAL_OPS),
     "a mentor whose mentorship ended": (Actor("mentor-david"), {Op.READ_MENTORSHIP}),
     "a mentor who declined": (Actor("mentor-tom"), {Op.READ_MENTORSHIP}),
     "an invited mentor": (Actor("mentor-ines"), {Op.READ_MENTORSHIP, Op.RESPOND_TO_INVITATION}),
@@ -100,6 +111,8 @@ def resource_for(actor: Actor, operation: Operation) -> Resource | None:
         return Resource(MENTEE, part="goals")
     if operation in MENTORSHIP_OPS:
         return Resource(MENTEE, mentorship_id=OWN_MENTORSHIP.get(actor.user_id, ACTIVE))
+    if operation in PROPOSAL_OPS:
+        return Resource(MENTEE, between="mentor-maria")
     return Resource(MENTEE)
 
 
@@ -121,6 +134,47 @@ def test_who_may_not_read_her_plan_is_not_told_it_exists(who: str) -> None:
     for operation in (Op.READ_PLAN, Op.CHANGE_PLAN, Op.PROPOSE, Op.READ_PROPOSAL):
         decision = decide(actor, operation, Resource(MENTEE), ANA)
         assert (decision.allowed, decision.hidden) == (False, True)
+
+
+@pytest.mark.parametrize("operation", sorted(PROPOSAL_OPS, key=lambda o: o.name))
+def test_her_other_mentor_is_not_told_a_pending_proposal_exists(operation: Operation) -> None:
+    pending = Resource(MENTEE, between="mentor-maria")
+    decision = decide(Actor("mentor-hal"), operation, pending, ANA)
+    assert (decision.allowed, decision.hidden) == (False, True)
+
+
+def marias_proposal(decision: str) -> Proposal:
+    """A proposal Maria made to Ana's vision, and what Ana (or Maria) then did with it."""
+    proposal = Proposal.make(
+        mentee_id=MENTEE, target=ProposalTarget.PLAN_SECTION, target_id="plan-ana",
+        section="vision_statement", changes={"statement": "Teach"}, rationale="Clearer",
+        based_on_version=1, actor_id="mentor-maria", at=datetime(2025, 1, 6, tzinfo=UTC),
+    )  # fmt: skip
+    at = datetime(2025, 1, 7, tzinfo=UTC)
+    if decision == "accepted":
+        proposal.accept(reason=None, actor_id=MENTEE, at=at)
+    elif decision == "declined":
+        proposal.decline(reason="No", actor_id=MENTEE, at=at)
+    elif decision == "withdrawn":
+        proposal.withdraw(reason=None, actor_id="mentor-maria", at=at)
+    return proposal
+
+
+@pytest.mark.parametrize(
+    ("decision", "seen_by_hal"),
+    [("pending", False), ("declined", False), ("withdrawn", False), ("accepted", True)],
+)
+def test_a_proposal_is_between_her_and_its_proposer_until_she_accepts_it(
+    decision: str, seen_by_hal: bool
+) -> None:
+    proposal = marias_proposal(decision)
+    assert proposal.status.value == decision
+    resource = resource_of(proposal)
+    assert resource.between == (None if seen_by_hal else "mentor-maria")
+    for who, sees in ((MENTEE, True), ("mentor-maria", True), ("mentor-hal", seen_by_hal)):
+        assert decide(Actor(who), Op.READ_PROPOSAL, resource, ANA).allowed is sees, who
+        assert sees_proposal(who, MENTEE, "mentor-maria", proposal.status) is sees, who
+    assert not decide(Actor("mentor-david"), Op.READ_PROPOSAL, resource, ANA).allowed
 
 
 def test_a_mentor_who_may_read_but_not_change_is_told_no_not_not_found() -> None:
