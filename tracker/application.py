@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker.pools import recover_at_once
 from tracker.services.checkins import CheckInUseCases
 from tracker.services.goals import GoalUseCases
 from tracker.services.mentorships import MentorshipUseCases
@@ -26,8 +27,10 @@ class TrackerApplication(
 
 def build_application(settings: Settings, **kwargs: object) -> TrackerApplication:
     """The application wired to the configured storage."""
-    return TrackerApplication(
+    app = TrackerApplication(
         env=settings.eventsourcing_env(),
         snapshot_interval=settings.snapshot_interval,
         **kwargs,  # type: ignore[arg-type]
     )
+    recover_at_once(getattr(app.factory, "datastore", None))
+    return app

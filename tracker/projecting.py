@@ -33,6 +33,7 @@ from projections.registry import build_projections, projection_class, view_names
 from projections.runner import ViewRunner, catch_up_together
 from projections.store import ViewDatabase, ViewStore
 from tracker.errors import StorageUnavailable
+from tracker.pools import recover_at_once
 from tracker.settings import Settings
 
 READ_TIMEOUT = 2.0
@@ -76,6 +77,8 @@ class Projections:
         self.database = ViewDatabase(settings.eventsourcing_env())
         projections = build_projections(self.database, names)
         self.runners = {p.name: ViewRunner(p, app) for p in projections}
+        for runner in self.runners.values():  # one pool for all views
+            recover_at_once(getattr(runner.store, "datastore", None))
         self.projector: Projector | None = None
 
     @property
