@@ -44,8 +44,14 @@ class ApiBlueprint(Blueprint):  # type: ignore[misc]
         return self.route(rule, methods=["PATCH"], **options)
 
     def arguments(self, schema: Any, **options: Any) -> Decorator:
-        """Parse and validate a request part (the JSON body by default) with a schema."""
-        return cast(Decorator, super().arguments(schema, **options))
+        """Parse and validate a request part (the JSON body by default) with a schema.
+
+        A schema class is made into an instance here, once: webargs would otherwise build
+        it (and copy its fields, nested schemas included) on every request. Our schemas
+        keep no state between loads, so one instance serves every request.
+        """
+        instance = schema() if isinstance(schema, type) else schema
+        return cast(Decorator, super().arguments(instance, **options))
 
     def response(self, status: int, schema: Any = None, **options: Any) -> Decorator:
         """Render what the view returns with a schema, under a success status.
