@@ -2,16 +2,20 @@
 
 Each worker creates the tables it needs (events, views, accounts, sessions, keys...) with
 CREATE TABLE IF NOT EXISTS, which PostgreSQL does not make safe against itself; without the
-setup lock (`tracker.setup_lock`) one of them fails to boot and gunicorn stops.
+setup lock (`tracker.setup_lock`) one of them fails to boot and gunicorn stops. Even on a
+schema set up long ago, every start replaces eventsourcing's insert function, so a worker
+and `tracker project` (or any command) starting together collide unless they take turns.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.reliability.conftest import open_app
 from tests.reliability.servers import Client, Server
 
 WORKERS = 3
@@ -46,3 +50,23 @@ def test_workers_booting_together_on_a_fresh_schema_all_serve(
         assert answers == [200] * 30
     finally:
         server.stop()
+
+
+def test_applications_starting_together_on_a_set_up_schema_all_start(postgres_url: str) -> None:
+    open_app(postgres_url).close()  # every table exists from now on
+    failures: list[Exception] = []
+
+    def start_and_stop_again() -> None:
+        for _ in range(6):
+            try:
+                open_app(postgres_url).close()
+            except Exception as error:  # collected, to name every failure below
+                failures.append(error)
+
+    starters = [threading.Thread(target=start_and_stop_again) for _ in range(4)]
+    for starter in starters:
+        starter.start()
+    for starter in starters:
+        starter.join(60)
+
+    assert not failures, {str(failure) for failure in failures}  # "tuple concurrently updated"

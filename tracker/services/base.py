@@ -22,6 +22,7 @@ from tracker.access import AccessControl, Operation, Resource
 from tracker.clock import Clock, system_clock
 from tracker.erasure import CryptoShredding
 from tracker.errors import Conflict, NotFound, StaleVersion, StorageUnavailable
+from tracker.setup_lock import setup_lock
 from tracker.transcodings import register_domain_transcodings
 
 A = TypeVar("A", bound=Aggregate)
@@ -61,7 +62,9 @@ class UseCases(Application[UUID]):
         snapshot_interval: int = 50,
         access: AccessControl | None = None,
     ) -> None:
-        super().__init__(env)
+        # Starting creates tables and replaces a function: one process at a time.
+        with setup_lock(env or {}):
+            super().__init__(env)
         self.clock = clock
         # Off (None) unless wired: see tracker.access and docs/security.md.
         self.access = access
