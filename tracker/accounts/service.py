@@ -9,7 +9,10 @@ place, which the right to erasure needs (docs/security.md says more).
   with other parameters.
 - Tokens: "trk_" + 32 random bytes (url-safe base64), shown once; only the sha256 of the
   token is stored. A fast hash is enough for a secret with 256 bits of entropy (nobody can
-  guess one to match a hash); slow hashes are for what people choose.
+  guess one to match a hash); slow hashes are for what people choose. A token verified in
+  the database is trusted for `token_cache_seconds` more (5 by default) without reading it
+  again (`tracker.accounts.token_cache`): revoking it, or disabling or erasing its account,
+  takes effect at once in the process that does it and within those seconds in the others.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from tracker.accounts.records import (
     check_text,
     check_user_id,
 )
+from tracker.accounts.token_cache import DEFAULT_SECONDS, VerifiedTokens
 from tracker.clock import Clock, system_clock
 from tracker.erasure import KEYS_TABLE, KeyRing, SideTables
 
@@ -59,20 +63,29 @@ class Accounts:
         keyring: KeyRing,
         clock: Clock = system_clock,
         hasher: PasswordHasher | None = None,
+        token_cache_seconds: float = DEFAULT_SECONDS,
     ) -> None:
         self.tables = tables
         self.keyring = keyring
         self.clock = clock
         self.hasher = hasher or PasswordHasher()
+        self.verified = VerifiedTokens(token_cache_seconds)
         self.accounts = tables.table(ACCOUNTS_TABLE)
         self.tokens = tables.table(TOKENS_TABLE)
         self._decoy_hash: str | None = None
         self.create_tables()
 
     @classmethod
-    def for_application(cls, app: Any, hasher: PasswordHasher | None = None) -> Accounts:
+    def for_application(
+        cls,
+        app: Any,
+        hasher: PasswordHasher | None = None,
+        token_cache_seconds: float = DEFAULT_SECONDS,
+    ) -> Accounts:
         """The accounts of the tracker application's database (same connections, same clock)."""
-        return cls(app.shredding.tables, app.shredding.keyring, app.clock, hasher)
+        return cls(
+            app.shredding.tables, app.shredding.keyring, app.clock, hasher, token_cache_seconds
+        )
 
     def create_tables(self) -> None:
         """Create the tables if they do not exist."""
@@ -154,6 +167,7 @@ class Accounts:
                 f"UPDATE {self.accounts} SET disabled = ? WHERE user_id = ? AND disabled IS NULL",
                 (self.tables.time_param(self.clock()), user_id),
             )
+        self.verified.forget(user_id=user_id)
         return self.get(account.user_id) or account
 
     # Passwords ----------------------------------------------------------------------------
@@ -241,10 +255,25 @@ class Accounts:
 
     def verify_token(self, token: object) -> Verified | None:
         """(user id, scopes) if the token is valid, unrevoked, unexpired and its account
-        active; else None."""
+        active; else None. A token verified in the last few seconds is not read again (see
+        the module's docstring); its expiry is checked every time."""
         if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
-        digest = _digest(token)
+        digest, now = _digest(token), self.clock()
+        info = self.verified.get(digest)
+        if info is None:
+            info = self._usable_token(digest)
+            if info is None:
+                return None
+            if info.last_used is None or now - info.last_used >= LAST_USED_EVERY:
+                self._touch(info.token_id, now)
+            self.verified.put(digest, info)
+        if not info.usable_at(now):
+            return None
+        return Verified(info.user_id, info.scopes)
+
+    def _usable_token(self, digest: str) -> TokenInfo | None:
+        """The token's row if its account is active (revocation checked by the caller)."""
         with self.tables.transaction() as cursor:
             cursor.execute(
                 f"SELECT t.token_hash, a.disabled, a.erased, {_prefixed(TOKEN_COLUMNS)} "
@@ -255,13 +284,7 @@ class Accounts:
             row = cursor.one()
         if row is None or not hmac.compare_digest(str(row[0]), digest) or row[1] or row[2]:
             return None
-        info = self._token(row[3:])
-        now = self.clock()
-        if not info.usable_at(now):
-            return None
-        if info.last_used is None or now - info.last_used >= LAST_USED_EVERY:
-            self._touch(info.token_id, now)
-        return Verified(info.user_id, info.scopes)
+        return self._token(row[3:])
 
     def list_tokens(self, user_id: str) -> list[TokenInfo]:
         """The account's tokens, newest first (revoked and expired ones too)."""
@@ -287,6 +310,7 @@ class Accounts:
                 f"UPDATE {self.tokens} SET revoked = ? WHERE token_id = ?",
                 (self.tables.time_param(self.clock()), token_id),
             )
+        self.verified.forget(token_id=token_id)
         return True
 
     def _touch(self, token_id: str, now: datetime) -> None:
@@ -315,6 +339,7 @@ class Accounts:
                 (now, now, user_id),
             )
             cursor.execute(f"DELETE FROM {self.tokens} WHERE user_id = ?", (user_id,))
+        self.verified.forget(user_id=user_id)
         erased = self.keyring.erase(user_id, compact=False)
         if compact:
             self.compact()

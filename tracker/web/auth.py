@@ -18,7 +18,10 @@ Settings (app config, defaulting to the environment): ``TRACKER_SECRET_KEY`` (el
 generated once into the instance folder), ``TRACKER_INSECURE_COOKIES=1`` (cookies without
 Secure, for plain-http local runs and tests), ``TRACKER_SIGNUP=open|closed`` (default
 closed), ``TRACKER_SESSION_HOURS`` (default 12), ``TRACKER_TRUSTED_PROXIES`` (how many
-reverse proxies set X-Forwarded-For/-Proto in front; default 0); in app config only,
+reverse proxies set X-Forwarded-For/-Proto in front; default 0),
+``TRACKER_TOKEN_CACHE_SECONDS`` (how long a worker trusts a token it verified without
+reading it again, so a revocation made elsewhere reaches it within that time; default 5,
+0 reads every time); in app config only,
 ``TRACKER_PASSWORD_HASHER`` (an argon2 `PasswordHasher`, e.g. a cheap one for tests) and
 ``TRACKER_SIGN_IN_LIMITS`` (`tracker.web.throttle.Limits`).
 """
@@ -39,6 +42,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.access import Actor, acting_as
 from tracker.accounts import Account, Accounts
+from tracker.accounts.token_cache import DEFAULT_SECONDS as DEFAULT_TOKEN_CACHE_SECONDS
 from tracker.application import TrackerApplication
 from tracker.web.sessions import SessionStore
 from tracker.web.throttle import SignInThrottle
@@ -86,8 +90,14 @@ def init_auth(app: Flask, tracker: TrackerApplication) -> Auth:
     _trust_proxies(app)
     tables, clock = tracker.shredding.tables, tracker.clock
     hours = float(_setting(app, "TRACKER_SESSION_HOURS") or 12)
+    cache_seconds = _setting(app, "TRACKER_TOKEN_CACHE_SECONDS")
+    accounts = Accounts.for_application(
+        tracker,
+        app.config.get("TRACKER_PASSWORD_HASHER"),
+        DEFAULT_TOKEN_CACHE_SECONDS if cache_seconds in (None, "") else float(cache_seconds),
+    )
     auth = Auth(
-        accounts=Accounts.for_application(tracker, app.config.get("TRACKER_PASSWORD_HASHER")),
+        accounts=accounts,
         sessions=SessionStore(tables, clock, timedelta(hours=hours)),
         throttle=SignInThrottle(tables, clock, app.config.get("TRACKER_SIGN_IN_LIMITS")),
         signup_open=_signup_open(app),
