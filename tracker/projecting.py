@@ -35,6 +35,7 @@ from projections.store import ViewDatabase, ViewStore
 from tracker.errors import StorageUnavailable
 from tracker.pools import recover_at_once
 from tracker.settings import Settings
+from tracker.setup_lock import setup_lock
 
 READ_TIMEOUT = 2.0
 
@@ -75,7 +76,9 @@ class Projections:
     ) -> None:
         self.app = app
         self.database = ViewDatabase(settings.eventsourcing_env())
-        projections = build_projections(self.database, names)
+        # Opening the views creates their tables: one process at a time (PostgreSQL).
+        with setup_lock(self.database.env):
+            projections = build_projections(self.database, names)
         self.runners = {p.name: ViewRunner(p, app) for p in projections}
         for runner in self.runners.values():  # one pool for all views
             recover_at_once(getattr(runner.store, "datastore", None))

@@ -5,7 +5,9 @@ project`, every other command. Workers booting together on a fresh schema all ru
 TABLE IF NOT EXISTS for the same tables, and PostgreSQL does not make that safe against
 itself: two creators collide on its catalog's unique index. Even when every table exists,
 eventsourcing replaces its insert function (CREATE OR REPLACE FUNCTION) each time an
-application starts, and two at once fail with "tuple concurrently updated". A worker that
+application starts, and two at once fail with "tuple concurrently updated". The views'
+tables are made the same way, whenever `tracker.projecting.Projections` opens them (in
+`tracker project`, or a worker's first read), so that takes the lock too. A worker that
 fails so fails to boot, which stops gunicorn. A session-level advisory lock, keyed by the
 schema, makes them take turns. It is reentrant within a thread: `create_app` holds it while
 the application it builds takes it again. SQLite serialises writers by itself; memory has

@@ -5,20 +5,28 @@ CREATE TABLE IF NOT EXISTS, which PostgreSQL does not make safe against itself; 
 setup lock (`tracker.setup_lock`) one of them fails to boot and gunicorn stops. Even on a
 schema set up long ago, every start replaces eventsourcing's insert function, so a worker
 and `tracker project` (or any command) starting together collide unless they take turns.
+Projectors opening the views together create the views' tables in turn too.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.reliability.conftest import open_app
 from tests.reliability.servers import Client, Server
+from tracker.projecting import Projections
+from tracker.settings import Settings
 
 WORKERS = 3
+PROJECTORS = 4
+ROUNDS = 3
 
 pytestmark = pytest.mark.postgres
 
@@ -70,3 +78,53 @@ def test_applications_starting_together_on_a_set_up_schema_all_start(postgres_ur
         starter.join(60)
 
     assert not failures, {str(failure) for failure in failures}  # "tuple concurrently updated"
+
+
+def test_projectors_starting_together_on_a_fresh_schema_all_start(postgres_url: str) -> None:
+    # The store's own tables exist (a web worker made them); the views' are made by whichever
+    # projector comes first, as when `tracker project` is started twice at once.
+    rounds = [postgres_url] + [fresh_schema(postgres_url, n) for n in range(ROUNDS - 1)]
+    failures: list[Exception] = []
+    try:
+        for url in rounds:
+            app = open_app(url)
+            failures += open_together(partial(Projections, app, Settings(database_url=url)))
+            app.close()
+    finally:
+        for url in rounds[1:]:
+            drop_schema(url)
+    assert not failures, {str(failure) for failure in failures}
+
+
+def open_together(open_: Callable[[], Projections]) -> list[Exception]:
+    """Open views on `PROJECTORS` threads at the same moment and close them; the errors."""
+    failures: list[Exception] = []
+    start = threading.Barrier(PROJECTORS)
+
+    def open_and_close() -> None:
+        start.wait(30)
+        try:
+            open_().close()
+        except Exception as error:  # collected, to name every failure
+            failures.append(error)
+
+    threads = [threading.Thread(target=open_and_close) for _ in range(PROJECTORS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return failures
+
+
+def fresh_schema(postgres_url: str, n: int) -> str:
+    """Another new schema next to the test's, dropped by `drop_schema`."""
+    base, schema = postgres_url.split("?schema=")
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}_{n}"')
+    return f"{base}?schema={schema}_{n}"
+
+
+def drop_schema(url: str) -> None:
+    base, schema = url.split("?schema=")
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
