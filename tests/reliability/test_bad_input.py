@@ -22,9 +22,9 @@ from icalendar import Calendar
 from markupsafe import escape
 
 from tests.reliability.conftest import issue_tokens
-from tests.reliability.corpus import TEXT_VALUES, Case, Operation, corpus, operations
+from tests.reliability.corpus import Case, Operation, corpus, operations
 from tracker.accounts import Accounts
-from tracker.app import create_app
+from tracker.app import close_app, create_app
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 from tracker.web.throttle import Limits
@@ -135,7 +135,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     world.ids = records_of(world, MENTEE, MENTOR)
     world.others = records_of(world, OTHER_MENTEE, OTHER_MENTOR)
     yield world
-    world.tracker.close()
+    close_app(app)  # the projector thread first, then the store it reads
 
 
 def the_spec() -> dict[str, Any]:
@@ -202,33 +202,13 @@ def judged(response: Any) -> str | None:
     return None
 
 
-# Bad input the API still takes, each reported to the owner of the code that takes it;
-# `test_known_gaps_are_still_open` fails (XPASS) as soon as one is closed.
-REFLECTIONS = "POST /api/v1/plans/{mentee_id}/reflections"
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
-
-
-# Kinds of bad value every text field still takes (the part of `what` after the field).
-KNOWN_GAP_KINDS: dict[str, str] = {}
-
-
-def is_known_gap(operation: Operation, case: Case) -> bool:
-    kind = case.what.rpartition(": ")[2]
-    return (operation.name, case.what) in KNOWN_GAPS or kind.startswith(tuple(KNOWN_GAP_KINDS))
-
-
-def cases_of(world: World, operation: Operation) -> list[Case]:
-    """The corpus for one operation, less the known gaps."""
-    return [c for c in corpus(operation, world.others) if not is_known_gap(operation, c)]
-
-
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[op.name for op in OPERATIONS])
 def test_every_bad_request_is_a_clear_4xx_and_writes_nothing(
     world: World, operation: Operation
 ) -> None:
     version = current_version(world, operation)
     failures = []
-    for case in cases_of(world, operation):
+    for case in corpus(operation, world.others):
         head = world.head()
         verdict = judged(send(world, operation, case, version))
         if world.head() != head:
@@ -241,7 +221,7 @@ def test_every_bad_request_is_a_clear_4xx_and_writes_nothing(
 def test_the_corpus_covers_every_write_with_thousands_of_inputs(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    tried = sum(len(cases_of(world, operation)) for operation in OPERATIONS)
+    tried = sum(len(corpus(operation, world.others)) for operation in OPERATIONS)
     with capsys.disabled():
         print(f"\nbad-input corpus: {tried} inputs over {len(OPERATIONS)} write operations")
     assert len(OPERATIONS) >= 40
@@ -334,27 +314,3 @@ def test_html_in_a_path_comes_back_as_a_json_problem(world: World) -> None:
     assert response.status_code == 404
     assert response.mimetype == PROBLEM  # never text/html: a browser shows it as data
     assert response.get_json()["instance"] == "/api/v1/plans/<script>alert(1)</script>/nowhere"
-
-
-# One instance of each kind of known gap, tried on a reflection's text.
-GAP_EXAMPLES = [
-    *KNOWN_GAPS,
-    *(
-        (REFLECTIONS, f"text: {what}")
-        for what in TEXT_VALUES
-        if what.startswith(tuple(KNOWN_GAP_KINDS))
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("operation_name", "what"), GAP_EXAMPLES, ids=[" / ".join(gap) for gap in GAP_EXAMPLES]
-)
-@pytest.mark.xfail(strict=True, reason="a known gap (see KNOWN_GAPS); XPASS means: remove it")
-def test_known_gaps_are_still_open(world: World, operation_name: str, what: str) -> None:
-    operation = next(op for op in OPERATIONS if op.name == operation_name)
-    case = next(c for c in corpus(operation, world.others) if c.what == what)
-    head = world.head()
-    verdict = judged(send(world, operation, case, current_version(world, operation)))
-    assert verdict is None
-    assert world.head() == head
