@@ -2,9 +2,10 @@
 
 One world: Ada's plan with goals, milestones, options, reflections (one private), her
 support network (Sam, with whom she shares her vision and goals; Sue, with whom she shares
-nothing), Grace her active mentor with a check-in, a note and a proposal, Ed whose
-mentorship ended, Ivy whom she invited, Bob another mentee, an integrator with a feed token,
-and Root, an admin signed in with a password.
+nothing), Grace her active mentor with a check-in, a note and a proposal, Hal her other
+active mentor (Grace's check-ins and pending proposal are not his), Ed whose mentorship
+ended, Ivy whom she invited, Bob another mentee, an integrator with a feed token, and Root,
+an admin signed in with a password.
 
 Every operation the OpenAPI document lists is tried by every role, on Ada's real ids, unless
 the role may do it (`ALLOWED` below; an operation nobody lists is forbidden to all, so a new
@@ -32,11 +33,14 @@ from tests.web.credentials import Credentials
 from tracker.clock import ManualClock
 
 API = "/api/v1"
-ADA, GRACE, ED, IVY, SAM, SUE, BOB = "ada", "grace", "ed", "ivy", "sam", "sue", "bob"
+ADA, GRACE, HAL, ED, IVY = "ada", "grace", "hal", "ed", "ivy"
+SAM, SUE, BOB = "sam", "sue", "bob"
 PASSWORD = "root's long password"
 # Words only Ada's records hold: none may appear in a refusal.
 WORDS = ("Vesper", "Obsidian", "Halcyon", "Lumen", "Aurora", "Quasar", "Zephyr", "Nimbus",
-         "Tundra", "Meridian")  # fmt: skip
+         "Tundra", "Meridian", "Polaris")  # fmt: skip
+# Grace's pending proposal and her check-in's note, which only she and Ada may read.
+GRACES_WORDS = ("Polaris", "Nimbus", "Zephyr")
 PUBLIC = {
     "GET /healthz", "GET /readyz", "GET /metrics", f"GET {API}/ping",
     f"GET {API}/event-schemas", f"GET {API}/event-schemas/{{type_name}}",
@@ -211,7 +215,8 @@ def write_mentorships(api: Api, ids: dict[str, str]) -> None:
 
     agreement = BODIES[f"POST {API}/mentorships/{{mentorship_id}}/accept"]
     ids["mentorship_id"], ids["ended"], ids["invited"] = invite(GRACE), invite(ED), invite(IVY)
-    for mentor, key in ((GRACE, "mentorship_id"), (ED, "ended")):
+    ids["other"] = invite(HAL)
+    for mentor, key in ((GRACE, "mentorship_id"), (ED, "ended"), (HAL, "other")):
         path = f"{API}/mentorships/{ids[key]}/accept"
         api.ok("POST", path, agreement, actor=mentor, version=1)
     api.ok("POST", f"{API}/mentorships/{ids['ended']}/end", {"reason": "Done"}, actor=ADA,
@@ -226,7 +231,7 @@ def write_mentorships(api: Api, ids: dict[str, str]) -> None:
     api.ok("POST", f"{check_in_path}/notes", {"text": "Zephyr", "private": False}, actor=GRACE)
     item = {"text": "Zephyr homework", "owner_id": ADA, "due": "2025-03-01"}
     ids["item_id"] = api.ok("POST", f"{check_in_path}/action-items", item, actor=GRACE)["item_id"]
-    proposal = {"changes": {"title": "Quasar team"}, "rationale": "Nimbus"}
+    proposal = {"changes": {"title": "Polaris"}, "rationale": "Nimbus"}
     ids["proposal_id"] = api.ok("POST", f"{goal}/proposals", proposal, actor=GRACE)["id"]
     api.ok("POST", f"{goal}/feedback", {"text": "Tundra", "source": "mentor"}, actor=GRACE)
 
@@ -240,7 +245,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     world = World(app)
     write_adas_world(api, world.ids)
     people = Credentials.of(app)
-    for who in (ADA, GRACE, ED, SAM, SUE, BOB):
+    for who in (ADA, GRACE, HAL, ED, SAM, SUE, BOB):
         world.headers[who] = people.headers(who)
     world.headers["integrator"] = people.integrator()
     world.headers["anonymous"] = {}
@@ -258,11 +263,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     close_app(app)
 
 
-ROLES = ["owner", "mentor", "ended mentor", "supporter with share", "supporter without share",
-         "another mentee", "integrator", "admin", "anonymous"]  # fmt: skip
-WHO = {"owner": ADA, "mentor": GRACE, "ended mentor": ED, "supporter with share": SAM,
-       "supporter without share": SUE, "another mentee": BOB, "integrator": "integrator",
-       "anonymous": "anonymous"}  # fmt: skip
+ROLES = ["owner", "mentor", "other mentor", "ended mentor", "supporter with share",
+         "supporter without share", "another mentee", "integrator", "admin",
+         "anonymous"]  # fmt: skip
+WHO = {"owner": ADA, "mentor": GRACE, "other mentor": HAL, "ended mentor": ED,
+       "supporter with share": SAM, "supporter without share": SUE, "another mentee": BOB,
+       "integrator": "integrator", "anonymous": "anonymous"}  # fmt: skip
 # Who may not know that Ada or her records exist: their refusals must equal a made-up id's.
 STRANGERS = {"ended mentor", "supporter without share", "another mentee", "integrator",
              "admin", "anonymous"}  # fmt: skip
@@ -275,9 +281,12 @@ def allowed(role: str, operations: list[tuple[str, str]]) -> set[str]:
     adas -= {f"POST {API}/accounts", f"DELETE {API}/account"}  # closed; wrong password
     reads = {op for op in adas if op.startswith("GET ")}
     check_ins = {op for op in adas if "/check-ins" in op}
+    # Grace's mentorship, its check-ins and her pending proposal: between her and Ada.
+    graces = {op for op in adas if re.search(r"{(mentorship_id|check_in_id|proposal_id)}", op)}
     return {
         "owner": SELF | (adas - PROPOSE - RESPOND),
         "mentor": SELF | DASHBOARD | reads | PROPOSE | COMMENT | MENTORSHIP | check_ins,
+        "other mentor": SELF | (reads - graces) | (PROPOSE - graces) | COMMENT,
         "supporter with share": SELF | SHARED_WITH_SAM,
         "integrator": SELF | FEED,
         "admin": SELF | ADMIN | TOKENS,
@@ -374,6 +383,40 @@ def test_every_forbidden_operation_is_refused_and_tells_nothing(world: World, ro
                 )
     assert not failures, f"{role}:\n" + "\n".join(failures)
     assert tracker(world.app).recorder.max_notification_id() == head  # nothing written
+
+
+def graces_words_in_reads(world: World, role: str, mentor_id: str) -> dict[str, list[str]]:
+    """For each read `role` may do (her own dashboard's too), the words and ids of Grace's
+    pending proposal and check-in it answers with."""
+    graces = (*GRACES_WORDS, world.ids["proposal_id"], world.ids["check_in_id"])
+    found = {}
+    for method, path in world.operations:
+        if method != "GET" or f"{method} {path}" not in allowed(role, world.operations):
+            continue
+        request = request_for(world, method, path, guessed=False)
+        request["path"] = request["path"].replace(f"/mentors/{GRACE}/", f"/mentors/{mentor_id}/")
+        answer = send(world, role, {**request, "version": None})
+        assert answer.status_code == 200, f"{path}: {answer.status_code}"
+        found[path] = [word for word in graces if word in answer.get_data(as_text=True)]
+    mine = {"method": "GET", "path": f"{API}/mentors/{mentor_id}/dashboard", "json": None}
+    dashboard = send(world, role, {**mine, "version": None})
+    found["dashboard"] = [word for word in graces if word in dashboard.get_data(as_text=True)]
+    return found
+
+
+@pytest.mark.parametrize("role", ["other mentor", "supporter with share"])
+def test_no_read_shows_what_is_between_ada_and_grace(world: World, role: str) -> None:
+    found = graces_words_in_reads(world, role, WHO[role])
+    assert not {path: words for path, words in found.items() if words}
+
+
+def test_grace_reads_her_pending_proposal_and_check_in_where_hal_does_not(world: World) -> None:
+    found = graces_words_in_reads(world, "mentor", GRACE)
+    proposal_id = world.ids["proposal_id"]
+    for read in ("/plans/{mentee_id}/proposals", "/plans/{mentee_id}/timeline",
+                 "/plans/{mentee_id}/as-of", "/plans/{mentee_id}/diff", "dashboard"):  # fmt: skip
+        path = read if read == "dashboard" else f"{API}{read}"
+        assert proposal_id in found[path], path
 
 
 def test_the_matrix_covers_every_documented_operation(world: World) -> None:

@@ -1,7 +1,8 @@
 """What the lists of the API show, read fresh from the read models (never from aggregates).
 
 - goals of a plan: the plan's current state in the "plan_as_of" view, in drafting order;
-- proposals of a plan: the "proposal" entries of the plan's timeline, in the order made;
+- proposals of a plan: the "proposal" entries of the plan's timeline, in the order made,
+  those the reader sees;
 - check-ins of a mentorship: the mentorship's check-ins in the "dashboard" view, by date.
 
 Each list asks the access policy first (`plan_access`): who may not read them is told the
@@ -18,8 +19,9 @@ from typing import Any
 from projections.plan_as_of import has_plan, state_as_of
 from projections.timeline import VIEW as TIMELINE
 from projections.timeline import has_timeline, shared_partition
-from tracker.access import Operation
+from tracker.access import Operation, sees_proposal
 from tracker.errors import NotFound
+from tracker.web.actor import acting_user
 from tracker.web.pagination import Page, page_of, paged
 from tracker.web.read_models import get_projections, plan_access
 from tracker.web.versions import Rendered
@@ -74,7 +76,8 @@ def goals_of_plan(mentee_id: str, status: str | None) -> list[Item]:
 
 
 def proposals_of_plan(mentee_id: str, status: str | None) -> list[Item]:
-    """Every proposal made to the mentee's plan, oldest first, with what became of it."""
+    """Every proposal made to the mentee's plan, oldest first, with what became of it; a
+    mentor sees another's only once she accepted it (tracker.access.sees_proposal)."""
     plan_access(mentee_id, operation=Operation.READ_PROPOSAL)
     store = get_projections().fresh(TIMELINE)
     if not has_timeline(store, mentee_id):
@@ -103,7 +106,13 @@ def proposals_of_plan(mentee_id: str, status: str | None) -> list[Item]:
                 decided_at=entry.at.isoformat(),
                 decision_reason=data.get("reason"),
             )
-    return [p for p in proposals.values() if status is None or p["status"] == status]
+    viewer = acting_user()
+    return [
+        p
+        for p in proposals.values()
+        if (status is None or p["status"] == status)
+        and sees_proposal(viewer, mentee_id, p["proposed_by"], p["status"])
+    ]
 
 
 def check_ins_of_mentorship(mentorship_id: str, status: str | None) -> list[Item]:

@@ -16,16 +16,18 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
 from projections.growth import PERIODS, growth_for
-from projections.timeline import KINDS, VIEW, has_timeline, timeline_for
+from projections.timeline import KINDS, VIEW, has_timeline
 from tracker.access import AccessDenied, Operation, Resource, signed_in
 from tracker.errors import NotFound
 from tracker.projecting import Projections, projector_mode
+from tracker.services.timeline_pages import timeline_page
+from tracker.services.visibility import Visibility
 from tracker.settings import Settings
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
@@ -141,42 +143,24 @@ def timeline(query: dict[str, Any], mentee_id: str) -> Rendered:
     Pages of `limit` entries (`items`); pass `next_cursor` back as `cursor`, or follow the
     Link header, for the next page. Private reflections and notes appear only to their
     author; a mentor sees his own mentorship and check-ins, not those with her other
-    mentors (so a page may hold fewer than `limit` entries).
+    mentors, and their proposals only once she accepted them. Pages are full: entries a
+    reader does not see are skipped, not counted.
     """
     whole_plan_access(mentee_id)
     store = get_projections().fresh(VIEW)
     if not has_timeline(store, mentee_id):
         raise NotFound("plan", mentee_id)
-    found = timeline_for(
-        store, mentee_id, viewer_id=acting_user(), kinds=query.get("kind"),
+    found = timeline_page(
+        store, visibility_for(mentee_id, acting_user()), kinds=query.get("kind"),
         since=query.get("since"), until=query.get("until"), after=query.get("cursor"),
         limit=query["limit"],
     )  # fmt: skip
-    entries = [entry for entry in found["entries"] if visible_entry(entry, mentee_id)]
-    return paged(Page(entries, found["next_after"]), mentee_id=mentee_id)
+    return paged(Page(found["entries"], found["next_after"]), mentee_id=mentee_id)
 
 
-def visible_entry(entry: dict[str, Any], mentee_id: str) -> bool:
-    """Whether the reader sees this entry: her, everything; a mentor, only the check-ins and
-    the mentorship he is part of (her others are between her and their mentors)."""
-    aggregate = str(entry["type"]).split(".")[0]
-    if aggregate not in ("CheckIn", "Mentorship") or acting_user() == mentee_id:
-        return True
-    mentorships, check_ins = own_mentorships(mentee_id)
-    return entry["subject"]["id"] in (check_ins if aggregate == "CheckIn" else mentorships)
-
-
-def own_mentorships(mentee_id: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The reader's mentorships with the mentee and their check-ins (once per request)."""
-    if "tracker_own_mentorships" not in g:
-        access, reader = get_tracker().access, acting_user()
-        links = access.relationships(mentee_id).mentorships if access is not None else ()
-        ids = frozenset(m.mentorship_id for m in links if m.mentor_id == reader)
-        dashboard = get_projections().fresh("dashboard")
-        check_ins = frozenset(c for m in ids for c in dashboard.get(f"check_ins:{m}") or {})
-        g.tracker_own_mentorships = (ids, check_ins)
-    found: tuple[frozenset[str], frozenset[str]] = g.tracker_own_mentorships
-    return found
+def visibility_for(mentee_id: str, viewer_id: str) -> Visibility:
+    """What the reader sees of the mentee's records (tracker.services.visibility)."""
+    return Visibility(mentee_id, viewer_id, get_projections().fresh)
 
 
 @read_models.get("/plans/<mentee_id>/growth")

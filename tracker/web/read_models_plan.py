@@ -26,11 +26,17 @@ from projections.plan_as_of import has_plan, plan_as_of, plan_diff
 from projections.roadmap import roadmap_for
 from tracker.access import READ_PLAN_SCOPE, WRITE_PLAN_SCOPE, signed_in
 from tracker.errors import NotFound
+from tracker.services.visibility import dashboard_seen_by
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
 from tracker.web.pagination import NumberedPageQuery, link_headers, page_by_index, paged
-from tracker.web.read_models import get_projections, plan_access, whole_plan_access
+from tracker.web.read_models import (
+    get_projections,
+    plan_access,
+    visibility_for,
+    whole_plan_access,
+)
 from tracker.web.schemas.common import whole_number
 from tracker.web.versions import Rendered
 
@@ -169,7 +175,9 @@ def plan_as_of_moment(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
     with criteria, milestones and status, and the proposals then pending."""
     store = _plan_store(mentee_id)
     when, position = query.get("date"), query.get("position")
-    plan = plan_as_of(store, mentee_id, viewer_id=acting_user(), when=when, position=position)
+    viewer = acting_user()
+    found = plan_as_of(store, mentee_id, viewer_id=viewer, when=when, position=position)
+    plan = visibility_for(mentee_id, viewer).plan(found)
     if plan is None:
         raise NoSuchThing(f"The plan of {mentee_id} had not been started by then.")
     return plan
@@ -184,9 +192,11 @@ def plan_changes(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
     """What was added, removed and changed between two moments, section by section and
     goal by goal (and in options, support network, reflections and pending proposals)."""
     store = _plan_store(mentee_id)
-    return plan_diff(
-        store, mentee_id, viewer_id=acting_user(), since=query["since"], until=query.get("until")
+    viewer = acting_user()
+    found = plan_diff(
+        store, mentee_id, viewer_id=viewer, since=query["since"], until=query.get("until")
     )
+    return visibility_for(mentee_id, viewer).diff(found)
 
 
 @plan_read_models.get("/plans/<mentee_id>/roadmap")
@@ -258,14 +268,16 @@ def milestone_drift(goal_id: UUID) -> dict[str, Any]:
 def dashboard(query: dict[str, Any], mentor_id: str) -> dict[str, Any]:
     """For each mentee: last and next check-in, overdue action items, idle goals, pending
     proposals, what changed since the mentor last looked, and her checklist. Only the
-    mentor herself reads it (403 otherwise)."""
+    mentor herself reads it (403 otherwise). What is between a mentee and another of her
+    mentors (his proposals until she accepts them, their check-ins) is left out."""
     _own_dashboard(mentor_id)
     projections = get_projections()
     seen = seen_position(projections.database.store(SEEN_VIEW), mentor_id)
-    return dashboard_for(
+    board = dashboard_for(
         projections.fresh("dashboard"), mentor_id, today=_today(query),
         idle_days=query["idle_days"], seen_position=seen,
     )  # fmt: skip
+    return dashboard_seen_by(board, projections.fresh)
 
 
 @plan_read_models.post("/mentors/<mentor_id>/dashboard/seen")

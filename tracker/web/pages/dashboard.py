@@ -7,6 +7,7 @@ from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from projections.dashboard import SEEN_VIEW, dashboard_for, mark_seen, seen_position
+from tracker.services.visibility import dashboard_seen_by
 from tracker.web.pages.base import Page, me, pages_blueprint, render, signed_in, tracker
 from tracker.web.pages.forms import Form
 from tracker.web.read_models import get_projections
@@ -26,7 +27,8 @@ def dashboard() -> Page:
         projections.fresh("dashboard"), mentor_id, today=tracker().now_date(),
         idle_days=IDLE_DAYS, seen_position=seen,
     )  # fmt: skip
-    return render("dashboard.html", here="dashboard", board=found)
+    board = dashboard_seen_by(found, projections.fresh)
+    return render("dashboard.html", here="dashboard", board=board)
 
 
 @dashboard_pages.post("/dashboard/seen", endpoint="seen")

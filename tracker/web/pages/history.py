@@ -12,7 +12,8 @@ from projections.goal_history import field_change
 from projections.growth import PERIODS, growth_for
 from projections.plan_as_of import plan_as_of, plan_diff
 from projections.roadmap import roadmap_for
-from projections.timeline import KINDS, timeline_for
+from projections.timeline import KINDS
+from tracker.services.timeline_pages import timeline_page
 from tracker.web.pages import charts
 from tracker.web.pages.base import (
     Page,
@@ -27,6 +28,7 @@ from tracker.web.pages.base import (
 )
 from tracker.web.pages.forms import Form
 from tracker.web.pages.plan import current_plan
+from tracker.web.read_models import visibility_for
 
 history_pages = pages_blueprint("history")
 PAGE_SIZE = 50
@@ -67,8 +69,8 @@ def timeline(mentee_id: str) -> Page:
     entries: dict[str, Any] = {"entries": [], "next_after": None}
     growth: dict[str, Any] = {"points": [], "period": period}
     if not query.errors:
-        entries = timeline_for(
-            store, mentee_id, viewer_id=me(), kinds=[kind] if kind else None,
+        entries = timeline_page(
+            store, visibility_for(mentee_id, me()), kinds=[kind] if kind else None,
             since=start_of(since) if since else None,
             until=start_of(until + timedelta(days=1)) if until else None,
             after=after, limit=PAGE_SIZE,
@@ -101,7 +103,8 @@ def as_of(mentee_id: str) -> Page:
     chosen = query.day("date")
     plan = None
     if chosen is not None:
-        plan = plan_as_of(view("plan_as_of"), mentee_id, viewer_id=me(), when=end_of(chosen))
+        found = plan_as_of(view("plan_as_of"), mentee_id, viewer_id=me(), when=end_of(chosen))
+        plan = visibility_for(mentee_id, me()).plan(found)
     return render(
         "as_of.html",
         status=422 if query.errors else 200,
@@ -130,9 +133,10 @@ def diff(mentee_id: str) -> Page:
     changes = None
     if not query.errors and since and until:
         store = view("plan_as_of")
-        changes = plan_diff(
+        found = plan_diff(
             store, mentee_id, viewer_id=me(), since=start_of(since), until=end_of(until)
         )
+        changes = visibility_for(mentee_id, me()).diff(found)
     names = {m["id"]: m["title"] for g in current_plan(mentee_id)["goals"] for m in g["milestones"]}
     return render(
         "diff.html",

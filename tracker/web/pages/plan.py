@@ -25,6 +25,7 @@ from tracker.web.pages.base import (
     visible_parts,
 )
 from tracker.web.pages.forms import Form
+from tracker.web.read_models import visibility_for
 
 plan_pages = pages_blueprint("plan")
 SECTION = "/plans/<mentee_id>/sections/<any({}):section>".format(", ".join(PLAN_SECTIONS))
@@ -57,9 +58,11 @@ def next_check_in(link: Relation) -> dict[str, Any] | None:
 
 
 def current_plan(mentee_id: str) -> dict[str, Any]:
-    """Her plan now, as the viewer may see it; NotFound if she has none (or it is hidden)."""
+    """Her plan now, as the viewer may see it (only the proposals he sees); NotFound if she
+    has none (or it is hidden)."""
     parts = visible_parts(mentee_id)
-    plan = plan_as_of(view("plan_as_of"), mentee_id, viewer_id=me())
+    found = plan_as_of(view("plan_as_of"), mentee_id, viewer_id=me())
+    plan = visibility_for(mentee_id, me()).plan(found)
     if plan is None:
         raise NotFound("plan", mentee_id)
     return shared_only(plan, parts)

@@ -1,0 +1,93 @@
+"""Two mentors of one mentee: on the pages, each reads the plan, but what is between Ada and
+one of them (his pending proposal, their check-ins) is not the other's to read; a proposal
+she accepted is part of her plan's history, credited, for both."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.web.pages.conftest import MENTEE, STRANGER, Story, Visitor, acting, service
+
+OTHER = STRANGER  # Eve, whom Ada invites as her second mentor here
+# Grace's pending proposal (its rationale, the value it proposes, the goal page's line about
+# it) and her check-in's action item.
+GRACES = ("Measure outcomes", "Two engineers grow", "proposes new values", "Read The Manager")
+
+
+@pytest.fixture
+def eve(app: Flask, story: Story) -> Visitor:
+    """Eve, Ada's second active mentor, signed in."""
+    with acting(app, MENTEE) as tracker:
+        mentorship = tracker.invite_mentor(
+            mentee_id=MENTEE, mentor_id=OTHER, help_wanted="Negotiate a promotion",
+            duration="six months", frequency="monthly", actor_id=MENTEE,
+        )  # fmt: skip
+    with acting(app, OTHER) as tracker:
+        tracker.accept_invitation(
+            mentorship.id, cadence_days=30, meeting_minutes=60, guidance="career",
+            actor_id=OTHER,
+        )  # fmt: skip
+    browser = Visitor(app.test_client())
+    assert browser.sign_in(OTHER).status_code == 302
+    return browser
+
+
+def pages(app: Flask, story: Story) -> dict[str, str]:
+    """The pages a mentor reads about Ada, by name."""
+    today = service(app).now_date().isoformat()
+    return {
+        "home": f"/plans/{MENTEE}",
+        "goal": f"/goals/{story.goal_id}",
+        "as of": f"/plans/{MENTEE}/as-of?date={today}",
+        "diff": f"/plans/{MENTEE}/diff?from=2024-01-01&to={today}",
+        "timeline": f"/plans/{MENTEE}/timeline",
+        "dashboard": "/dashboard",
+    }
+
+
+def read(visitor: Visitor, app: Flask, story: Story) -> dict[str, str]:
+    """Each page's words, as `visitor` reads them."""
+    answers = {name: visitor.get(path) for name, path in pages(app, story).items()}
+    assert {name: a.status_code for name, a in answers.items()} == dict.fromkeys(answers, 200)
+    return {name: visitor.text(answer) for name, answer in answers.items()}
+
+
+def graces_words(texts: dict[str, str]) -> dict[str, list[str]]:
+    return {name: [word for word in GRACES if word in text] for name, text in texts.items()}
+
+
+def test_her_other_mentor_reads_nothing_of_a_pending_proposal_not_his(
+    app: Flask, story: Story, eve: Visitor, grace: Visitor
+) -> None:
+    eves = read(eve, app, story)
+    assert not any(graces_words(eves).values()), graces_words(eves)
+    assert "proposed a change" not in eves["timeline"]
+    assert "scheduled a check-in" not in eves["timeline"]
+    assert "Ada Lovelace activated the goal" in eves["timeline"]
+    graces = read(grace, app, story)
+    assert all(graces_words(graces).values()), graces_words(graces)
+    assert "Grace Hopper proposed a change to a goal" in graces["timeline"]
+
+
+def test_a_proposal_she_accepted_is_credited_history_for_both_mentors(
+    app: Flask, story: Story, eve: Visitor
+) -> None:
+    with acting(app, MENTEE) as tracker:
+        tracker.accept_proposal(story.proposal_id, reason=None, actor_id=MENTEE)
+    timeline = eve.text(eve.get(f"/plans/{MENTEE}/timeline"))
+    assert "Grace Hopper proposed a change to a goal" in timeline
+    assert "Ada Lovelace accepted a proposed change to a goal" in timeline
+    assert "Two engineers grow" in eve.text(eve.get(f"/goals/{story.goal_id}"))
+
+
+def test_a_proposal_she_declined_stays_between_her_and_its_proposer(
+    app: Flask, story: Story, eve: Visitor, grace: Visitor
+) -> None:
+    with acting(app, MENTEE) as tracker:
+        tracker.decline_proposal(story.proposal_id, reason="Not this year", actor_id=MENTEE)
+    eves = read(eve, app, story)
+    assert not any(graces_words(eves).values()), graces_words(eves)
+    assert "Not this year" not in eves["timeline"]
+    assert "declined a proposed change" not in eves["timeline"]
+    assert "Not this year" in grace.text(grace.get(f"/plans/{MENTEE}/timeline"))
