@@ -3,7 +3,15 @@ milestone drift (how often each milestone moved, how many days it slipped).
 
 Pure part: `history_step(doc, record)` folds one Goal.* record into the goal's document and
 returns the history entry it adds (or None). The projection stores the document under
-"goal:<id>" and appends the entries to the partition "goal:<id>" (kind "revision").
+"goal:<id>" and appends the entries to the partition "goal:<id>" (kind "revision"); each
+milestone move is also an entry of the milestone's partition "goal:<id>:milestone:<id>"
+(kind "move").
+
+The document stays the same size however long the goal's history grows: current fields,
+blame, and per milestone its dates, status and move counters (moves, days slipped, pulled
+in, net), never the moves themselves. So blame, drift's figures and every event's
+projection read a bounded document; history and moves are read as entries, a page at a
+time (`goal_history_page`, `RECENT_MOVES`).
 """
 
 from __future__ import annotations
@@ -60,6 +68,9 @@ def field_change(old: Any, new: Any) -> dict[str, Any]:
             old if isinstance(old, str) else "", new if isinstance(new, str) else ""
         )
     return change
+
+
+CREDIT = ("position", "version", "at", "actor_id", "reason", "proposal_id", "proposed_by")
 
 
 def credit(record: EventRecord) -> dict[str, Any]:
@@ -138,7 +149,10 @@ def _milestone_event(doc: GoalDoc, record: EventRecord) -> Entry:
             "original_due": record.data["due"],
             "due": record.data["due"],
             "status": "planned",
-            "moves": [],
+            "moves": 0,
+            "days_slipped": 0,
+            "days_pulled_in": 0,
+            "net_days": 0,
         }
         changes = {"due": {"from": None, "to": record.data["due"]}}
     else:
@@ -152,7 +166,10 @@ def _milestone_moved_or_closed(milestone: dict[str, Any], record: EventRecord) -
     if record.name == "MilestoneRescheduled":
         old, new = milestone["due"], record.data["due"]
         days = (date.fromisoformat(new) - date.fromisoformat(old)).days
-        milestone["moves"].append({"from": old, "to": new, "days": days, **credit(record)})
+        milestone["moves"] += 1
+        milestone["days_slipped"] += max(days, 0)
+        milestone["days_pulled_in"] += max(-days, 0)
+        milestone["net_days"] += days
         milestone["due"] = new
         return {"due": {"from": old, "to": new, "days": days}}
     status = "completed" if record.name == "MilestoneCompleted" else "dropped"
@@ -161,39 +178,44 @@ def _milestone_moved_or_closed(milestone: dict[str, Any], record: EventRecord) -
     return change
 
 
+def move_of(entry: Entry) -> dict[str, Any] | None:
+    """The move a milestone_rescheduled history entry records (from, to, days, credit)."""
+    if entry["event"] != "milestone_rescheduled":
+        return None
+    due = entry["changes"]["due"]
+    credited = {name: entry[name] for name in CREDIT}
+    return {"from": due["from"], "to": due["to"], "days": due["days"], **credited}
+
+
 def blame(doc: GoalDoc) -> dict[str, Any]:
     """For every field of the goal: its value and who last set it, when, why, via which proposal.
 
     A field nobody has written yet shows its value with every credit empty (None).
     """
     fields = {**doc["fields"], "status": doc["status"]}
-    unset = dict.fromkeys(
-        ("position", "version", "at", "actor_id", "reason", "proposal_id", "proposed_by")
-    )
+    unset = dict.fromkeys(CREDIT)
     return {
         name: doc["blame"].get(name) or {"value": value, **unset} for name, value in fields.items()
     }
 
 
 def drift(doc: GoalDoc) -> dict[str, Any]:
-    """How often each milestone moved and by how many days, with the moves themselves."""
-    milestones = []
-    for milestone_id, m in doc["milestones"].items():
-        days = [move["days"] for move in m["moves"]]
-        milestones.append(
-            {
-                "id": milestone_id,
-                "title": m["title"],
-                "status": m["status"],
-                "original_due": m["original_due"],
-                "due": m["due"],
-                "moves": len(days),
-                "days_slipped": sum(d for d in days if d > 0),
-                "days_pulled_in": -sum(d for d in days if d < 0),
-                "net_days": sum(days),
-                "history": m["moves"],
-            }
-        )
+    """How often each milestone moved and by how many days (the moves themselves are
+    entries: see `milestone_drift_for`)."""
+    milestones = [
+        {
+            "id": milestone_id,
+            "title": m["title"],
+            "status": m["status"],
+            "original_due": m["original_due"],
+            "due": m["due"],
+            "moves": m["moves"],
+            "days_slipped": m["days_slipped"],
+            "days_pulled_in": m["days_pulled_in"],
+            "net_days": m["net_days"],
+        }
+        for milestone_id, m in doc["milestones"].items()
+    ]
     return {
         "goal_id": doc["goal_id"],
         "milestones": milestones,
@@ -204,6 +226,10 @@ def drift(doc: GoalDoc) -> dict[str, Any]:
 
 # The view -----------------------------------------------------------------------------------
 REVISION = "revision"
+MOVE = "move"
+# Drift shows each milestone's latest moves; all of them are in the goal's history.
+RECENT_MOVES = 20
+MAX_PAGE = 500
 
 
 def goal_key(goal_id: str) -> str:
@@ -211,30 +237,66 @@ def goal_key(goal_id: str) -> str:
     return f"goal:{goal_id}"
 
 
+def milestone_partition(goal_id: str, milestone_id: str) -> str:
+    """The partition of one milestone's moves."""
+    return f"goal:{goal_id}:milestone:{milestone_id}"
+
+
 class GoalHistoryProjection(ViewProjection):
-    """Keeps each goal's current fields with blame and milestone moves, and its revisions."""
+    """Keeps each goal's current fields with blame and milestone drift figures, its
+    revisions, and each milestone's moves."""
 
     name = "goal_history"
+    # 2: milestone moves became entries (kind "move") instead of a list in the document.
+    version = 2
 
     def process(self, record: EventRecord, tx: ViewTx) -> None:
-        """Fold a Goal.* record; append the revision it makes, if any."""
+        """Fold a Goal.* record; append the revision it makes (and the move), if any."""
         if record.aggregate != "Goal":
             return
         key = goal_key(record.stream_id)
         doc, entry = history_step(tx.get(key), record)
         if doc is not None:
             tx.put(key, doc)
-        if entry is not None:
-            tx.append(key, record.position, record.at, REVISION, entry)
+        if entry is None:
+            return
+        tx.append(key, record.position, record.at, REVISION, entry)
+        if (move := move_of(entry)) is not None:
+            partition = milestone_partition(record.stream_id, entry["milestone_id"])
+            tx.append(partition, record.position, record.at, MOVE, move)
 
 
 def goal_history_for(store: ViewStore, goal_id: str) -> dict[str, Any] | None:
-    """Every revision of the goal, oldest first, each with its field-by-field diff."""
+    """Every revision of the goal, oldest first, each with its field-by-field diff.
+
+    Its cost grows with the goal's history: where that may be long, read pages
+    (`goal_history_page`)."""
     doc = store.get(goal_key(goal_id))
     if doc is None:
         return None
     revisions = [e.doc for e in store.entries(goal_key(goal_id), kinds=[REVISION])]
     return {**_summary(doc), "revisions": revisions}
+
+
+def goal_history_page(
+    store: ViewStore, goal_id: str, after: int | None = None, limit: int = 50
+) -> dict[str, Any] | None:
+    """One page of the goal's revisions, oldest first: the summary, `revisions` (at most
+    `limit`, those after position `after`) and `next_after` (the position to pass as `after`
+    for the next page; None on the last). Reads only the page's entries."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
+    doc = store.get(goal_key(goal_id))
+    if doc is None:
+        return None
+    found = store.entries(goal_key(goal_id), kinds=[REVISION], after=after, limit=limit + 1)
+    page = found[:limit]
+    more = len(found) > limit and bool(page)
+    return {
+        **_summary(doc),
+        "revisions": [e.doc for e in page],
+        "next_after": page[-1].position if more else None,
+    }
 
 
 def goal_blame_for(store: ViewStore, goal_id: str) -> dict[str, Any] | None:
@@ -244,9 +306,21 @@ def goal_blame_for(store: ViewStore, goal_id: str) -> dict[str, Any] | None:
 
 
 def milestone_drift_for(store: ViewStore, goal_id: str) -> dict[str, Any] | None:
-    """How often each milestone of the goal moved and how many days it slipped."""
+    """How often each milestone of the goal moved and how many days it slipped, with its
+    latest `RECENT_MOVES` moves (oldest first) as `history`."""
     doc = store.get(goal_key(goal_id))
-    return None if doc is None else {**_summary(doc), **drift(doc)}
+    if doc is None:
+        return None
+    found = drift(doc)
+    for milestone in found["milestones"]:
+        moves = store.entries(
+            milestone_partition(goal_id, milestone["id"]),
+            kinds=[MOVE],
+            limit=RECENT_MOVES,
+            descending=True,
+        )
+        milestone["history"] = [e.doc for e in reversed(moves)]
+    return {**_summary(doc), **found}
 
 
 def _summary(doc: GoalDoc) -> dict[str, Any]:

@@ -21,6 +21,7 @@ project` runs as a process of its own).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,7 +30,12 @@ from typing import Any
 from eventsourcing.application import Application
 
 from projections.projector import Projector
-from projections.registry import build_projections, projection_class, view_names
+from projections.registry import (
+    build_projections,
+    clear_outdated_views,
+    projection_class,
+    view_names,
+)
 from projections.runner import ViewRunner, catch_up_together
 from projections.store import ViewDatabase, ViewStore
 from tracker.errors import StorageUnavailable
@@ -38,6 +44,7 @@ from tracker.settings import Settings
 from tracker.setup_lock import setup_lock
 
 READ_TIMEOUT = 2.0
+log = logging.getLogger(__name__)
 
 
 class ViewBehind(StorageUnavailable):
@@ -79,6 +86,10 @@ class Projections:
         # Opening the views creates their tables: one process at a time (PostgreSQL).
         with setup_lock(self.database.env):
             projections = build_projections(self.database, names)
+            # A view whose projection's version went up is emptied, to be built again.
+            emptied = clear_outdated_views(self.database, projections, app.name)
+        if emptied:
+            log.warning("Rebuilding %s from the event log: built by older code", emptied)
         self.runners = {p.name: ViewRunner(p, app) for p in projections}
         for runner in self.runners.values():  # one pool for all views
             recover_at_once(getattr(runner.store, "datastore", None))

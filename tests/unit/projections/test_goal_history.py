@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from domain import Goal
 from projections.goal_history import (
+    RECENT_MOVES,
     GoalHistoryProjection,
     field_change,
     goal_blame_for,
     goal_history_for,
+    goal_history_page,
+    goal_key,
     milestone_drift_for,
     word_diff,
 )
-from projections.store import MemoryViewStore
+from projections.store import MemoryViewStore, dump_doc
 from tests.unit.projections.plan_story import SMARTY_READY, Story, project
 
 
@@ -154,7 +157,12 @@ def test_milestone_drift_counts_moves_and_days_slipped(story: Story) -> None:
         "2025-04-01",
         31,
     )
-    assert [m["reason"] for m in first["history"]] == ["busy"] * 3
+    assert [(m["from"], m["to"], m["days"]) for m in first["history"]] == [
+        ("2025-03-01", "2025-03-11", 10),
+        ("2025-03-11", "2025-03-08", -3),
+        ("2025-03-08", "2025-04-01", 24),
+    ]
+    assert [(m["reason"], m["actor_id"]) for m in first["history"]] == [("busy", "ana")] * 3
     assert (second["moves"], second["status"]) == (0, "completed")
     assert (drift["total_moves"], drift["total_days_slipped"]) == (3, 34)
 
@@ -165,3 +173,66 @@ def test_an_unknown_goal_has_no_history(story: Story) -> None:
     assert goal_history_for(store, "nope") is None
     assert goal_blame_for(store, "nope") is None
     assert milestone_drift_for(store, "nope") is None
+
+
+def moved_often(story: Story, moves: int) -> tuple[Goal, str]:
+    """A goal whose one milestone was moved `moves` times, a day later each time."""
+    goal: Goal = story.goal("ana", "Lead a pipeline", **SMARTY_READY)
+    milestone = goal.add_milestone(
+        title="SQL course", due=date(2025, 3, 1), skills=[], actor_id="ana", at=story.later()
+    )
+    for n in range(1, moves + 1):
+        goal.reschedule_milestone(
+            milestone_id=milestone, due=date(2025, 3, 1) + timedelta(days=n),
+            reason=f"move {n}", actor_id="ana", at=story.later(0.01),
+        )  # fmt: skip
+    story.save(goal)
+    return goal, milestone
+
+
+def test_the_goal_document_does_not_grow_with_milestone_moves(story: Story) -> None:
+    goal, _ = moved_often(story, 3)
+    few = len(dump_doc(viewed(story).get(goal_key(str(goal.id))) or {}))
+    more, _ = moved_often(story, 60)
+
+    many = len(dump_doc(viewed(story).get(goal_key(str(more.id))) or {}))
+
+    assert many <= few + 4  # the counters' extra digits, not the moves
+    drift = milestone_drift_for(viewed(story), str(more.id))
+    assert drift is not None
+    (milestone,) = drift["milestones"]
+    assert (milestone["moves"], milestone["days_slipped"], milestone["net_days"]) == (60, 60, 60)
+    # Drift shows the latest moves, oldest first; every move stays in the history.
+    assert [m["reason"] for m in milestone["history"]] == [
+        f"move {n}" for n in range(61 - RECENT_MOVES, 61)
+    ]
+
+
+def test_history_pages_follow_one_another_to_the_whole_history(story: Story) -> None:
+    goal, _ = moved_often(story, 12)
+    store = viewed(story)
+    whole = goal_history_for(store, str(goal.id))
+    assert whole is not None
+
+    pages, after = [], None
+    while True:
+        page = goal_history_page(store, str(goal.id), after=after, limit=5)
+        assert page is not None
+        pages.append(page["revisions"])
+        after = page["next_after"]
+        if after is None:
+            break
+
+    assert [len(p) for p in pages] == [5, 5, 4]  # drafted, milestone added, 12 moves
+    assert [r for p in pages for r in p] == whole["revisions"]
+    assert page["title"] == "Lead a pipeline"
+
+
+def test_a_history_page_of_an_unknown_goal_is_none_and_a_bad_limit_is_refused(
+    story: Story,
+) -> None:
+    store = viewed(story)
+
+    assert goal_history_page(store, "nope") is None
+    with pytest.raises(ValueError, match="limit"):
+        goal_history_page(store, "nope", limit=0)
