@@ -21,7 +21,7 @@ from werkzeug.exceptions import NotFound as NoSuchThing
 
 from domain.errors import NotAllowed
 from projections.dashboard import SEEN_VIEW, dashboard_for, mark_seen, seen_position
-from projections.goal_history import goal_blame_for, goal_history_for, milestone_drift_for
+from projections.goal_history import goal_blame_for, goal_history_page, milestone_drift_for
 from projections.plan_as_of import has_plan, plan_as_of, plan_diff
 from projections.roadmap import roadmap_for
 from tracker.access import READ_PLAN_SCOPE, WRITE_PLAN_SCOPE, signed_in
@@ -30,7 +30,7 @@ from tracker.services.visibility import dashboard_seen_by
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
-from tracker.web.pagination import NumberedPageQuery, link_headers, page_by_index, paged
+from tracker.web.pagination import NumberedPageQuery, Page, link_headers, paged
 from tracker.web.read_models import (
     get_projections,
     plan_access,
@@ -232,11 +232,12 @@ def _goal_view(found: dict[str, Any] | None, goal_id: UUID) -> dict[str, Any]:
 @plan_read_models.alt_response(404, response="NOT_FOUND")
 def goal_history(query: dict[str, Any], goal_id: UUID) -> Rendered:
     """Every revision of the goal, oldest first, in pages of `items`: who, when, why, which
-    proposal, and each field's before and after (with a word-level diff for long text)."""
+    proposal, and each field's before and after (with a word-level diff for long text).
+    A page costs the same however long the history (only its revisions are read)."""
     store = get_projections().fresh("goal_history")
-    history = _goal_view(goal_history_for(store, str(goal_id)), goal_id)
-    revisions = history.pop("revisions")
-    page = page_by_index(revisions, after=query.get("cursor"), limit=query["limit"])
+    found = goal_history_page(store, str(goal_id), query.get("cursor"), query["limit"])
+    history = _goal_view(found, goal_id)
+    page = Page(history.pop("revisions"), history.pop("next_after"))
     return paged(page, **history)
 
 
@@ -255,7 +256,8 @@ def goal_blame(goal_id: UUID) -> dict[str, Any]:
 @plan_read_models.response(200)
 @plan_read_models.alt_response(404, response="NOT_FOUND")
 def milestone_drift(goal_id: UUID) -> dict[str, Any]:
-    """How often each milestone of the goal moved, and how many days it slipped."""
+    """How often each milestone of the goal moved, and how many days it slipped; `history`
+    holds its latest 20 moves (every move is in the goal's history)."""
     store = get_projections().fresh("goal_history")
     return _goal_view(milestone_drift_for(store, str(goal_id)), goal_id)
 
