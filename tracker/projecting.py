@@ -7,7 +7,11 @@ database (SQLite file, PostgreSQL schema, or memory) and gives:
   the last event written when the read starts). Read-your-writes policy: the read catches
   up inline (each event is still applied exactly once, whoever applies it), and if another
   projector holds the view's write transaction it waits at most `READ_TIMEOUT` seconds, then
-  raises `ViewBehind` (HTTP 503 with Retry-After).
+  raises `ViewBehind` (HTTP 503 with Retry-After). A view's position only grows, so once
+  this process has seen a view reach a position it does not ask the view again for any
+  position up to it: a read while nothing new was written costs one query (the log's head).
+  (A rebuild from another process empties the view under it: reads here may show the view
+  part-built until the rebuild ends, as they may while any rebuild runs.)
 - `start_projector()`: one thread that follows the log for every view, reading and decoding
   each event once for all (the `tracker serve` background projector and the `tracker
   project` command). Only one projector per view is active across processes; the others
@@ -94,11 +98,16 @@ class Projections:
         for runner in self.runners.values():  # one pool for all views
             recover_at_once(getattr(runner.store, "datastore", None))
         self.projector: Projector | None = None
+        self._reached: dict[str, int] = {}  # the highest position each view was seen at
 
     @property
     def names(self) -> list[str]:
         """The views, in registry order."""
         return list(self.runners)
+
+    def datastore(self) -> object | None:
+        """The views' datastore (one pool for all views), None in memory."""
+        return next((getattr(r.store, "datastore", None) for r in self.runners.values()), None)
 
     def runner(self, name: str) -> ViewRunner:
         """The runner of view `name`; KeyError names the known views."""
@@ -111,6 +120,8 @@ class Projections:
         """The store of view `name` once it has applied `position` (default: the head)."""
         runner = self.runner(name)
         target = runner.head() if position is None else position
+        if target <= self._reached.get(name, 0):
+            return runner.store
         try:
             runner.wait_for(target, timeout=READ_TIMEOUT)
         except TimeoutError:
@@ -118,6 +129,7 @@ class Projections:
                 f"The {name} view is still catching up with the latest changes; "
                 "try again in a moment."
             ) from None
+        self._reached[name] = max(self._reached.get(name, 0), target)
         return runner.store
 
     def status(self) -> list[ViewStatus]:
@@ -146,6 +158,7 @@ class Projections:
         """`rebuild` for several views at once: the log is read and decoded once for all."""
         runners = [self.runner(name) for name in names]
         for runner in runners:
+            self._reached.pop(runner.name, None)
             runner.store.clear()
         applied = catch_up_together(runners, progress=progress)
         return dict(zip(names, applied, strict=True))

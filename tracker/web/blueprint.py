@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, Protocol, TypeVar, cast
 
+from flask import current_app
 from flask_smorest import Blueprint
 
+from tracker.pinning import one_connection_each
+from tracker.web.context import get_tracker
 from tracker.web.parsing import JsonBodyParser
 from tracker.web.schemas.common import ReceiptSchema, RecordSchema
 
@@ -21,12 +25,20 @@ class Decorator(Protocol):
 
 
 class ApiBlueprint(Blueprint):  # type: ignore[misc]
-    """flask-smorest's Blueprint, with bodies read by `JsonBodyParser` (JSON or 415).
+    """flask-smorest's Blueprint, with bodies read by `JsonBodyParser` (JSON or 415), and
+    each view run on one database connection per pool (`tracker.pinning`).
 
     flask-smorest ships no type hints; these signatures let mypy check the views.
     """
 
     ARGUMENTS_PARSER = JsonBodyParser()
+
+    def add_url_rule(
+        self, rule: str, endpoint: Any = None, view_func: Any = None, *args: Any, **options: Any
+    ) -> None:
+        if callable(view_func) and not isinstance(view_func, type):
+            view_func = one_connection(view_func)
+        super().add_url_rule(rule, endpoint, view_func, *args, **options)
 
     def route(self, rule: str, **options: Any) -> Decorator:
         return cast(Decorator, super().route(rule, **options))
@@ -71,3 +83,24 @@ class ApiBlueprint(Blueprint):  # type: ignore[misc]
     def alt_response(self, status: int, **options: Any) -> Decorator:
         """Document another response the view may give (a problem, usually)."""
         return cast(Decorator, super().alt_response(status, **options))
+
+
+def one_connection(view: View) -> View:
+    """Run the view (not what a streamed response yields afterwards) with one connection
+    per PostgreSQL pool: the events' and the views'. Nothing changes on SQLite."""
+
+    @wraps(view)
+    def pinned(*args: Any, **kwargs: Any) -> Any:
+        with one_connection_each(request_datastores()):
+            return view(*args, **kwargs)
+
+    return cast(View, pinned)
+
+
+def request_datastores() -> list[object]:
+    """The datastores a request may read: the events' and, once opened, the views'."""
+    found = [getattr(get_tracker().factory, "datastore", None)]
+    projections = current_app.extensions.get("projections")  # tracker.web.read_models
+    if projections is not None:
+        found.append(projections.datastore())
+    return found
