@@ -1,7 +1,9 @@
 """The load test's traffic: mentees editing, mentors reading dashboards, integrators tailing.
 
 Run by bench/load/run.py, which seeds the store, starts the servers and passes the seeded
-users in the JSON file named by ``LOAD_FIXTURE``. Each simulated user is one person:
+users in the JSON file named by ``LOAD_FIXTURE``. Each simulated user is one person acting
+with her own API token (``Authorization: Bearer``), which she first checks signs her in
+(``GET /api/v1/session``):
 
 - a mentee (weight 6) edits her vision statement and revises her goal, each time reading
   the record first and sending its version as If-Match, as the app does; adds reflections
@@ -36,8 +38,8 @@ EDITS = itertools.count(random.randrange(10**9))
 
 
 def headers(person: dict[str, str], **extra: str) -> dict[str, str]:
-    """Who acts: a bearer token (accounts) and the id (for servers before accounts)."""
-    return {"Authorization": f"Bearer {person['token']}", "X-Actor-Id": person["id"], **extra}
+    """Who acts: the person's bearer token, the only thing that says who acts."""
+    return {"Authorization": f"Bearer {person['token']}", **extra}
 
 
 class Person(HttpUser):
@@ -52,6 +54,17 @@ class Person(HttpUser):
         people = FIXTURE[self.role]
         turn = next(self._next.setdefault(self.role, itertools.count()))
         self.person: dict[str, Any] = people[turn % len(people)]
+        self.check_signed_in()
+
+    def check_signed_in(self) -> None:
+        """The token signs in as this person (a failure of the run otherwise)."""
+        with self.client.get(
+            "/api/v1/session", headers=headers(self.person), name="GET session",
+            catch_response=True,
+        ) as response:  # fmt: skip
+            signed_in = response.json().get("user_id") if response.status_code == 200 else None
+            if signed_in != self.person["id"]:
+                response.failure(f"signed in as {signed_in}, not {self.person['id']}")
 
     def get_ok(self, path: str, name: str, **extra: str) -> Any:
         """GET expecting 200; the JSON body, or None after a failure."""
