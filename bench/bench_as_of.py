@@ -2,9 +2,10 @@
 
     python bench/bench_as_of.py [--backend sqlite|postgres|both] [--events N] [--json]
 
-One store per backend holds two mentees' histories over one year, written with the real
-domain aggregates and projected into the plan-as-of view (a checkpoint every 64 events of
-a mentee): "small" (100 events) and "large" (`--events`, default 10,000). The histories
+One store per backend holds two mentees' histories over the same year, written with the
+real domain aggregates in the order things happened (times follow positions, as in a store
+written one command at a time) and projected into the plan-as-of view (a checkpoint every
+64 events of a mentee): "small" (100 events) and "large" (`--events`, default 10,000). The histories
 revise the same few things over and over (sections, a goal's title and target date, one
 milestone moved back and forth, proposals made and declined), so both plans are about the
 same size and only the length of their history differs: that is what the view must not
@@ -24,12 +25,13 @@ The headline is large / small p50 for each (aim < 2).
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from itertools import cycle
+from itertools import cycle, islice
 from typing import Any
 
 from bench_projections import DEFAULT_POSTGRES_URL, database
@@ -50,75 +52,86 @@ MENTOR = "mentor"
 
 
 class History:
-    """One mentee's year: every step one event, saved in chunks; the plan stays the same size."""
+    """One mentee's year, every step one event; the plan stays the same size."""
 
-    def __init__(self, app: TrackerApplication, mentee: str, events: int) -> None:
-        self.app, self.mentee, self.events = app, mentee, events
+    def __init__(self, mentee: str, events: int) -> None:
+        self.mentee, self.events = mentee, events
         self.step = timedelta(days=364) / events
         self.at = START
-        self.first_position = 0
-        self.last_position = 0
+        self.positions: list[int] = []  # where her events landed in the log, in order
+        self.pending: list[Proposal] = []
 
     def tick(self) -> datetime:
         self.at += self.step
         return self.at
 
-    def write(self) -> None:
+    def happenings(self) -> Iterator[tuple[datetime, str, Any]]:
+        """(when, whose, event) for each step of her year, in the order it happened."""
         who = self.mentee
-        self.first_position = (self.app.recorder.max_notification_id() or 0) + 1
         plan = Plan.start(mentee_id=who, actor_id=who, at=self.tick())
+        yield from self.collected(plan)
         fields = {"title": "Grow", "specific": "Lead", "measurable": "Shipped"}
         goal = Goal.draft(
             mentee_id=who, kind=GoalKind.SMARTY, actor_id=who, at=self.tick(),
             fields={**fields, "target_date": date(2026, 1, 1)},
         )  # fmt: skip
+        yield from self.collected(goal)
         milestone = goal.add_milestone(
             title="Step", due=date(2025, 6, 1), skills=["sql"], actor_id=who, at=self.tick()
         )
-        self.pending: list[Proposal] = []
-        self.unsaved: list[Proposal] = []
+        yield from self.collected(goal)
         for n in range(3, self.events):
-            self.one_step(n, plan, goal, milestone)
-            if n % 500 == 0:
-                self.save(plan, goal)
-        self.save(plan, goal)
-        self.last_position = self.app.recorder.max_notification_id() or 0
+            yield from self.collected(self.one_step(n, plan, goal, milestone))
 
-    def save(self, plan: Plan, goal: Goal) -> None:
-        self.app.save(plan, goal, *self.unsaved)
-        self.unsaved.clear()
+    def collected(self, aggregate: Plan | Goal | Proposal) -> Iterator[tuple[datetime, str, Any]]:
+        for event in aggregate.collect_events():
+            yield event.timestamp, self.mentee, event
 
-    def one_step(self, n: int, plan: Plan, goal: Goal, milestone: str) -> None:
-        """The n-th event: a section edit, a revision, a milestone moved, a proposal or its end."""
+    def one_step(self, n: int, plan: Plan, goal: Goal, milestone: str) -> Plan | Goal | Proposal:
+        """The n-th event: a section edit, a revision, a milestone moved, a proposal or its end;
+        the aggregate it changed."""
         who, at = self.mentee, self.tick()
         if n % 4 == 0:
             section = ("vision_statement", "purpose_question")[n % 8 // 4]
             name = "statement" if section == "vision_statement" else "question"
             plan.edit_section(section=section, fields={name: f"Text {n}"}, reason="grew",
                               actor_id=who, at=at)  # fmt: skip
-        elif n % 4 == 1:
+            return plan
+        if n % 4 == 1:
             goal.revise(changes={"title": f"Grow {n}"}, reason="sharper", actor_id=who, at=at)
-        elif n % 4 == 2:
+            return goal
+        if n % 4 == 2:
             due = date(2025, 6, 1) + timedelta(days=n % 3 + 1)
             goal.reschedule_milestone(milestone_id=milestone, due=due, reason="moved",
                                       actor_id=who, at=at)  # fmt: skip
-        elif self.pending:
+            return goal
+        if self.pending:
             proposal = self.pending.pop()
             proposal.decline(reason="not now", actor_id=who, at=at)
-            self.unsaved.append(proposal)  # saving it twice before a save is harmless
-        else:
-            self.pending.append(Proposal.make(
-                mentee_id=who, target=ProposalTarget.GOAL, target_id=str(goal.id), section=None,
-                changes={"title": "Bolder"}, rationale="why not", based_on_version=None,
-                actor_id=MENTOR, at=at,
-            ))  # fmt: skip
-            self.unsaved.append(self.pending[-1])
+            return proposal
+        self.pending.append(Proposal.make(
+            mentee_id=who, target=ProposalTarget.GOAL, target_id=str(goal.id), section=None,
+            changes={"title": "Bolder"}, rationale="why not", based_on_version=None,
+            actor_id=MENTOR, at=at,
+        ))  # fmt: skip
+        return self.pending[-1]
 
     def position_at(self, share: float) -> int:
-        return self.first_position + int((self.last_position - self.first_position) * share)
+        return self.positions[round((len(self.positions) - 1) * share)]
 
     def time_at(self, share: float) -> datetime:
         return START + timedelta(days=364) * share
+
+
+def write_histories(app: TrackerApplication, histories: dict[str, History]) -> None:
+    """Both mentees' years at once, merged in the order things happened and saved in chunks
+    of 500 events: the log's times follow its positions, as in a store written one command
+    at a time while both plans grow."""
+    merged = heapq.merge(*(h.happenings() for h in histories.values()), key=lambda e: e[0])
+    while chunk := list(islice(merged, 500)):
+        recordings = app.save(*(event for _, _, event in chunk))
+        for (_, mentee, _), recording in zip(chunk, recordings, strict=True):
+            histories[mentee].positions.append(recording.notification.id)
 
 
 def latency_figures(store: ViewStore, histories: dict[str, History], ops: int) -> dict[str, Any]:
@@ -164,13 +177,12 @@ def run(backend: str, events: int, postgres_url: str, ops: int) -> dict[str, Any
         app = build_application(Settings(database_url=url))
         views = ViewDatabase(storage_env(url))
         try:
-            histories = {SMALL: History(app, SMALL, 100), LARGE: History(app, LARGE, events)}
-            for history in histories.values():
-                history.write()
+            histories = {SMALL: History(SMALL, 100), LARGE: History(LARGE, events)}
+            write_histories(app, histories)
             runner = ViewRunner(PlanAsOfProjection(view=views.store("plan_as_of")), app)
             runner.catch_up()
             latency = latency_figures(runner.store, histories, ops)
-            sizes = {m: h.last_position - h.first_position + 1 for m, h in histories.items()}
+            sizes = {m: len(h.positions) for m, h in histories.items()}
         finally:
             views.close()
             app.close()
