@@ -1,10 +1,12 @@
 """The tracker as an operator runs it, for the crash and concurrency suites.
 
 `Server.start(database_url, ...)` runs `tracker serve` (gunicorn: a master and its workers)
-in a session of its own on a free 127.0.0.1 port, and waits until /healthz answers;
-`Projector.start(database_url, ...)` runs `tracker project`. `kill()` sends SIGKILL to the
-whole process group (the master and every worker, or the projector): no shutdown code runs,
-as when a machine loses power. `Client` speaks JSON over HTTP with a bearer token.
+in a session of its own on a 127.0.0.1 port bound here and handed over (so no other test
+can take it meanwhile), and waits until /healthz answers; `start_projector(database_url,
+...)` runs `tracker project`. `kill()` sends SIGKILL to the whole process group (the master
+and every worker, or the projector): no shutdown code runs, as when a machine loses power.
+`Client` speaks JSON over HTTP with a bearer token. `logs_on_failure(...)` puts the tail of
+each process's log in the report of any failure, so it explains itself.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -33,18 +36,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def prepare_store(database_url: str) -> None:
-    """Create every table the web app uses, once, before several workers boot at once.
-
-    Workers that find no tables all create them at the same moment; on PostgreSQL
-    CREATE TABLE IF NOT EXISTS is not safe against that race and a worker may fail to boot
-    (reported; see docs/reliability.md). Built in a process of its own, like a worker.
-    """
-    script = "from tracker.app import create_app; create_app()"
-    environment = {**os.environ, "TRACKER_DATABASE_URL": database_url}
-    subprocess.run([sys.executable, "-c", script], env=environment, check=True, timeout=60)
-
-
 def tracker_command(database_url: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "tracker.cli", "--database-url", database_url, *args]
 
@@ -57,7 +48,9 @@ class Process:
     log: Path
 
     @classmethod
-    def spawn(cls, command: list[str], log: Path, env: dict[str, str]) -> Process:
+    def spawn(
+        cls, command: list[str], log: Path, env: dict[str, str], pass_fds: tuple[int, ...] = ()
+    ) -> Process:
         output: IO[bytes] = log.open("ab")
         try:
             process = subprocess.Popen(
@@ -67,6 +60,7 @@ class Process:
                 env={**os.environ, **env},
                 cwd=log.parent,
                 start_new_session=True,  # its own process group: kill() reaches the workers
+                pass_fds=pass_fds,
             )
         finally:
             output.close()
@@ -92,6 +86,24 @@ class Process:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def report(self, tail: int = 4000) -> str:
+        """Whether it still runs, and the end of its log."""
+        state = "running" if self.alive() else f"exited with {self.process.returncode}"
+        return f"--- {self.log.name}, pid {self.process.pid}, {state}:\n{self.output()[-tail:]}"
+
+
+@contextlib.contextmanager
+def logs_on_failure(*processes: Process | Server | None) -> Iterator[None]:
+    """Any failure in the body carries each process's state and the tail of its log."""
+    try:
+        yield
+    except BaseException as error:
+        for process in processes:
+            running = process.running if isinstance(process, Server) else process
+            if running is not None:
+                error.add_note(running.report())
+        raise
+
 
 @dataclass
 class Server:
@@ -110,15 +122,18 @@ class Server:
         env: dict[str, str] | None = None,
     ) -> Server:
         """Serve the store with gunicorn; return once /healthz answers."""
-        port = free_port()
-        command = tracker_command(
-            database_url, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)
-        )
-        # The projector runs as a process of its own (`start_projector`), not in the workers.
-        settings = {"TRACKER_PROJECTOR": "off", **(env or {})}
-        server = cls(
-            Process.spawn(command, directory / "server.log", settings), f"http://127.0.0.1:{port}"
-        )
+        # The port stays bound from here until gunicorn listens on it: nobody can take it.
+        with socket.socket() as bound:
+            bound.bind(("127.0.0.1", 0))
+            port, fd = int(bound.getsockname()[1]), bound.fileno()
+            command = tracker_command(
+                database_url, "serve", "--bind", f"fd://{fd}", "--workers", str(workers)
+            )
+            # The projector runs as a process of its own (`start_projector`), not in workers.
+            settings = {"TRACKER_PROJECTOR": "off", **(env or {})}
+            running = Process.spawn(command, directory / "server.log", settings, (fd,))
+        # Closed here, the socket lives in the server alone: killing it refuses connections.
+        server = cls(running, f"http://127.0.0.1:{port}")
         server.wait_until_healthy()
         return server
 
@@ -126,7 +141,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.running.alive():
-                raise RuntimeError(f"The server exited:\n{self.running.output()[-3000:]}")
+                raise RuntimeError(f"The server exited:\n{self.running.report()}")
             try:
                 if Client(self.url, timeout=2).call("GET", "/healthz")[0] == 200:
                     return
@@ -134,7 +149,7 @@ class Server:
                 pass
             time.sleep(0.1)
         self.running.kill()
-        raise TimeoutError(f"No answer in {timeout} s:\n{self.running.output()[-3000:]}")
+        raise TimeoutError(f"No answer in {timeout} s:\n{self.running.report()}")
 
     def kill(self) -> None:
         self.running.kill()

@@ -21,7 +21,7 @@ from uuid import UUID
 import pytest
 
 from tests.reliability.conftest import issue_tokens, open_app
-from tests.reliability.servers import Client, Server, prepare_store
+from tests.reliability.servers import Client, Server
 
 MENTEE = "ada"
 PROCESSES = 6
@@ -88,7 +88,6 @@ def served_goal(database_url: str, tmp_path: Path) -> Iterator[tuple[Server, str
         goal_id = app.draft_goal(MENTEE, kind="smarty", fields=fields, actor_id=MENTEE).id
     finally:
         app.close()
-    prepare_store(database_url)
     server = Server.start(database_url, tmp_path, workers=3)
     yield server, token, goal_id
     server.stop()

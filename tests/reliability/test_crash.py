@@ -31,7 +31,7 @@ import pytest
 
 from projections.store import ViewDatabase
 from tests.reliability.conftest import issue_tokens, open_app, rebuilt_digests, stored_digests
-from tests.reliability.servers import Client, Server, prepare_store, start_projector
+from tests.reliability.servers import Client, Server, logs_on_failure, start_projector
 from tracker.accounts import Accounts
 from tracker.application import TrackerApplication
 from tracker.projecting import Projections
@@ -142,11 +142,12 @@ def crash_round(
     stop, writers = threading.Event(), []
     server = None
     try:
-        server = Server.start(database_url, directory, workers=2)
-        writers = [Writer(server.url, tokens[m], m, goals[m], stop) for m in MENTEES]
-        for writer in writers:
-            writer.start()
-        wait_for_projector(database_url, before)
+        with logs_on_failure(projector):
+            server = Server.start(database_url, directory, workers=2)
+            writers = [Writer(server.url, tokens[m], m, goals[m], stop) for m in MENTEES]
+            for writer in writers:
+                writer.start()
+            wait_for_projector(database_url, before)
         time.sleep(chance.uniform(0.0, 0.5))
         projector.kill()
         projected = projected_position(database_url)
@@ -239,10 +240,9 @@ def test_nothing_acknowledged_is_lost_and_views_equal_a_rebuild_after_kill_9(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seed = random.randrange(2**32)
+    print(f"the random moments' seed: {seed}")  # shown with a failure's captured output
     chance = random.Random(seed)
     tokens, goals, reader = seeded_store(database_url)
-    if database_url.startswith("postgresql"):
-        prepare_store(database_url)  # workers booting together race to create tables there
     receipts: list[Receipt] = []
     notes = []
     for _ in range(ROUNDS):
@@ -254,11 +254,14 @@ def test_nothing_acknowledged_is_lost_and_views_equal_a_rebuild_after_kill_9(
     server = Server.start(database_url, tmp_path, workers=2)
     projector = start_projector(database_url, tmp_path)
     app = open_app(database_url)
-    try:  # the processes are stopped whatever happens: none outlives the test
-        wait_until_projected(app, database_url)
-        assert_acknowledged_writes_kept(app, receipts)
-        assert stored_digests(app, database_url) == rebuilt_digests(app)
-        events = assert_log_and_feed_hold_each_event_once(app, server.url, reader)
+    # The processes are stopped whatever happens (none outlives the test), and a failure
+    # shows how they ended and the end of their logs.
+    try:
+        with logs_on_failure(server, projector):
+            wait_until_projected(app, database_url)
+            assert_acknowledged_writes_kept(app, receipts)
+            assert stored_digests(app, database_url) == rebuilt_digests(app)
+            events = assert_log_and_feed_hold_each_event_once(app, server.url, reader)
     finally:
         app.close()
         projector.stop()
