@@ -1,4 +1,5 @@
-"""The accounts service: accounts with argon2 password hashes, personal API tokens, erasure.
+"""The accounts service: accounts with argon2 password hashes, personal API tokens, calendar
+subscriptions (`calendar_feeds`, tracker.accounts.calendar_feeds), erasure.
 
 Accounts are identity, not mentoring history, so they live in two conventional tables of the
 events' database (`tracker_accounts`, `tracker_api_tokens`): they are changed and deleted in
@@ -27,6 +28,7 @@ from typing import Any, cast
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from tracker.accounts.calendar_feeds import FEEDS_TABLE, CalendarFeeds
 from tracker.accounts.records import (
     TOKEN_PREFIX,
     Account,
@@ -74,6 +76,7 @@ class Accounts:
         self.tokens = tables.table(TOKENS_TABLE)
         self._decoy_hash: str | None = None
         self.create_tables()
+        self.calendar_feeds = CalendarFeeds(tables, clock, self.accounts)
 
     @classmethod
     def for_application(
@@ -339,6 +342,7 @@ class Accounts:
                 (now, now, user_id),
             )
             cursor.execute(f"DELETE FROM {self.tokens} WHERE user_id = ?", (user_id,))
+            self.calendar_feeds.delete_for(cursor, user_id)
         self.verified.forget(user_id=user_id)
         erased = self.keyring.erase(user_id, compact=False)
         if compact:
@@ -347,7 +351,7 @@ class Accounts:
 
     def compact(self, extra_tables: Sequence[str] = ()) -> None:
         """Rewrite the account and key tables (and any others named) without deleted bytes."""
-        self.tables.compact([ACCOUNTS_TABLE, TOKENS_TABLE, KEYS_TABLE, *extra_tables])
+        self.tables.compact([ACCOUNTS_TABLE, TOKENS_TABLE, FEEDS_TABLE, KEYS_TABLE, *extra_tables])
 
     # Rows ---------------------------------------------------------------------------------
     def _existing(self, user_id: str) -> Account:

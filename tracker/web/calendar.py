@@ -1,6 +1,11 @@
 """GET /api/v1/plans/<mentee_id>/calendar.ics: the mentee's check-ins, milestones and action
 items as an iCalendar feed (RFC 5545), for the calendar people already use.
 
+Calendar apps subscribe to a URL and send no Authorization header: GET
+/api/v1/calendars/<secret>.ics answers the same calendar to whoever holds a subscription's
+secret (`tracker.accounts.calendar_feeds`, made under /api/v1/account/calendar-feeds or on
+the account page), as its subscriber may see it now; an unknown or revoked secret is a 404.
+
 Every item is an all-day event with a stable UID; its SEQUENCE grows when it moves or its
 status changes, and a cancelled check-in or dropped milestone stays in the feed with
 STATUS:CANCELLED so that calendars remove it. DTSTAMP and LAST-MODIFIED are the time of the
@@ -19,8 +24,10 @@ from typing import Any
 from flask import Response, current_app, request
 
 from projections.calendar import VIEW, calendar_for
+from tracker.access import READ_PLAN_SCOPE, Actor, acting_as
 from tracker.errors import NotFound
 from tracker.web.actor import acting, acting_user
+from tracker.web.auth import get_accounts
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.read_models import get_projections, plan_access
 from tracker.web.versions import conditional
@@ -126,7 +133,32 @@ def plan_calendar(mentee_id: str) -> Response:
     (and only if she shares her goals). Send the ETag back in If-None-Match to get 304
     when nothing changed.
     """
-    viewer_id = acting_user()
+    return calendar_answer(mentee_id, acting_user(), vary=("Authorization", "Cookie"))
+
+
+@calendar.get("/calendars/<secret>.ics")
+@conditional
+@calendar.response(
+    200,
+    {"type": "string", "description": "An iCalendar (RFC 5545) document."},
+    content_type=ICALENDAR,
+    description="The subscribed calendar; its ETag changes whenever any of its items does.",
+)
+@calendar.alt_response(404, response="NOT_FOUND")
+def subscribed_calendar(secret: str) -> Response:
+    """A calendar subscription: the secret URL made under /account/calendar-feeds, for
+    calendar apps (no Authorization header). It reads that one calendar, as its subscriber
+    may see it now, and nothing else; 404 once revoked."""
+    feed = get_accounts().calendar_feeds.resolve(secret)
+    if feed is None:
+        raise NotFound("calendar subscription", secret[:8] + "…")
+    # The subscriber, with the plan-reading scope only for this one read.
+    with acting_as(Actor(feed.user_id, scopes=frozenset({READ_PLAN_SCOPE}))):
+        return calendar_answer(feed.mentee_id, feed.user_id, vary=())
+
+
+def calendar_answer(mentee_id: str, viewer_id: str, vary: tuple[str, ...]) -> Response:
+    """The mentee's calendar as `viewer_id` may see it (the policy asks the acting user)."""
     parts = plan_access(mentee_id)
     store = get_projections().fresh(VIEW)
     found = calendar_for(store, mentee_id, viewer_id, milestones=parts is None or "goals" in parts)
@@ -137,6 +169,6 @@ def plan_calendar(mentee_id: str) -> Response:
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     # What it holds depends on who reads it: private caches only, and ask before reusing.
     response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.update(("Authorization", "Cookie"))
+    response.vary.update(vary)
     response.make_conditional(request)  # 304 when If-None-Match holds the ETag
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tracker.web.api.account import account_api
+from tracker.web.api.calendar_feeds import calendar_feeds_api
 from tracker.web.api.check_ins import check_ins
 from tracker.web.api.goals import goals
 from tracker.web.api.mentorships import mentorships
@@ -31,6 +32,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     read_models,
     plan_read_models,
     calendar,
+    calendar_feeds_api,
     feed,
     session_api,
     tokens_api,
