@@ -13,8 +13,10 @@ The file has one JSON object per line:
    byte before the manifest line.
 
 Events are read a page at a time and written as they come, so memory stays flat whatever
-the store's size. Private reflections and notes keep their place with their text null,
-unless the export includes private text or the reader named wrote them.
+the store's size: even the keys and stream owners that reading learns are forgotten every
+`WINDOW` events (`WindowedMapper`), instead of piling up in the application's caches.
+Private reflections and notes keep their place with their text null, unless the export
+includes private text or the reader named wrote them.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Notification
 
 from projections.store import ViewStore
+from tracker.erasure import KeyRing, ShreddingMapper
 from tracker.feed.catalogue import type_for_topic
 from tracker.feed.cloudevents import PRIVATE_TEXT_FIELDS, feed_source, is_private
 from tracker.feed.reader import mentee_notifications
@@ -38,6 +42,7 @@ from tracker.feed.reader import mentee_notifications
 FORMAT = "tracker-export"
 FORMAT_VERSION = 1
 PAGE_SIZE = 500
+WINDOW = 10_000  # events per mapper: what it remembers (keys, stream owners) stays bounded
 Progress = Callable[[int], None]
 
 
@@ -90,6 +95,54 @@ def plain_mapper(app: Application[Any]) -> Mapper[Any]:
     return Mapper(transcoder=app.mapper.transcoder)
 
 
+class WindowedMapper:
+    """The application's mapper for one long pass over the log (an export, an import),
+    remade every `WINDOW` events so that the data keys and stream owners it learns (one per
+    mentee, one per stream) never hold more than a window's worth, whatever the store's size.
+
+    Each new mapper works as the application's does (same transcoder, encryption setting and
+    key table) but with a key ring of its own, and finds a stream's owner (needed to seal
+    text) from the stream's first event, decoded without opening any text. The caller says
+    when events are done (`done`), after they are written: a new mapper must find the
+    owners of streams begun earlier in the store.
+    """
+
+    def __init__(self, app: Application[Any], window: int | None = None) -> None:
+        self.app = app
+        self.window = WINDOW if window is None else window
+        own = app.mapper  # reads events as stored, without opening text (owners are plain)
+        self._unopened: Mapper[Any] = Mapper(
+            own.transcoder, compressor=own.compressor, cipher=own.cipher
+        )
+        self.mapper = self._fresh()
+        self._done = 0
+
+    def done(self, events: int) -> None:
+        """`events` more are read or written; past the window, the next use a new mapper."""
+        self._done += events
+        if self._done >= self.window:
+            self.mapper = self._fresh()
+            self._done = 0
+
+    def _fresh(self) -> Mapper[Any]:
+        mapper = self.app.mapper
+        if not isinstance(mapper, ShreddingMapper):
+            return mapper  # remembers nothing per stream
+        ring = mapper.keyring
+        keyring = KeyRing(ring.tables, clock=ring.clock, recheck_seconds=ring.recheck_seconds)
+        return ShreddingMapper(
+            mapper.transcoder, mapper.compressor, mapper.cipher, keyring=keyring,
+            encrypt=mapper.encrypt, find_owner=self._first_event_owner,
+        )  # fmt: skip
+
+    def _first_event_owner(self, stream_id: UUID) -> str | None:
+        stored = self.app.recorder.select_events(stream_id, lte=1, limit=1)
+        if not stored:
+            return None
+        owner = vars(self._unopened.to_domain_event(stored[0])).get("mentee_id")
+        return owner if isinstance(owner, str) else None
+
+
 def dump_line(obj: Any) -> bytes:
     """One NDJSON line."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
@@ -105,6 +158,7 @@ class Exporter:
         self.scope = scope
         self.index = index
         self.plain = plain_mapper(app)
+        self.reading = WindowedMapper(app)
         self.manifest = Manifest()
         self._hash = hashlib.sha256()
 
@@ -122,6 +176,7 @@ class Exporter:
         for page in self._pages():
             for notification in page:
                 self._write(out, dump_line(self.line(notification)))
+            self.reading.done(len(page))
             if progress is not None:
                 progress(page[-1].id)
         self.manifest.sha256 = self._hash.hexdigest()
@@ -130,7 +185,7 @@ class Exporter:
 
     def line(self, notification: Notification) -> dict[str, Any]:
         """The export line of one event (counted in the manifest)."""
-        event = self.app.mapper.to_domain_event(notification)  # opened, upcast
+        event = self.reading.mapper.to_domain_event(notification)  # opened, upcast
         event = self._without_private_text(event)
         stored = self.plain.to_stored_event(event)
         type_name = type_for_topic(notification.topic, type(event))

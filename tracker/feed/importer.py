@@ -7,9 +7,10 @@ Two passes over the file, each reading one line at a time (memory stays flat):
    positions rise; the manifest is there, last, and its counts and sha256 match. Any
    failure refuses the file with a message saying what is wrong, before anything is written.
 2. write: the events in file order, through the application's mapper (which encrypts text
-   the way the store is configured to) and its recorder, `BATCH` events per transaction, so
-   stream ids, versions, timestamps and order are kept. Positions are the store's own; they
-   equal the exported ones when those had no gaps.
+   the way the store is configured to; remade every `WINDOW` events so the keys it learns do
+   not pile up, see `archive.WindowedMapper`) and its recorder, `BATCH` events per
+   transaction, so stream ids, versions, timestamps and order are kept. Positions are the
+   store's own; they equal the exported ones when those had no gaps.
 
 Idempotent: if the store already holds the file's events (an earlier import), nothing is
 written; if it holds the first part of them (an import that stopped), the rest is written.
@@ -29,7 +30,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 
-from tracker.feed.archive import FORMAT, FORMAT_VERSION, Manifest, plain_mapper
+from tracker.feed.archive import FORMAT, FORMAT_VERSION, Manifest, WindowedMapper, plain_mapper
 
 BATCH = 500
 EVENT_KEYS = ("position", "stream_id", "version", "topic", "state")
@@ -131,6 +132,7 @@ class Importer:
         self.app = app
         self.path = path
         self.plain = plain_mapper(app)
+        self.writing = WindowedMapper(app)
 
     def verify(self, progress: Progress | None = None) -> dict[str, Any]:
         """Pass 1: the whole file is sound and readable; its manifest."""
@@ -161,7 +163,7 @@ class Importer:
                 if index < present:
                     continue
                 batch.append(
-                    self.app.mapper.to_stored_event(self.plain.to_domain_event(item.stored))
+                    self.writing.mapper.to_stored_event(self.plain.to_domain_event(item.stored))
                 )
                 if len(batch) == BATCH:
                     written += self._insert(batch, progress)
@@ -182,6 +184,7 @@ class Importer:
             return 0
         self.app.recorder.insert_events(batch)
         count = len(batch)
+        self.writing.done(count)
         batch.clear()
         if progress is not None:
             progress(count)
