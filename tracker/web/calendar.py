@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app, request, url_for
 
 from projections.calendar import VIEW, calendar_for
 from tracker.access import READ_PLAN_SCOPE, Actor, acting_as
@@ -155,6 +155,12 @@ def subscribed_calendar(secret: str) -> Response:
     # The subscriber, with the plan-reading scope only for this one read.
     with acting_as(Actor(feed.user_id, scopes=frozenset({READ_PLAN_SCOPE}))):
         return calendar_answer(feed.mentee_id, feed.user_id, vary=())
+
+
+def subscription_urls(secret: str) -> dict[str, str]:
+    """The https and webcal:// URLs of a subscription's secret."""
+    url = url_for("calendar.subscribed_calendar", secret=secret, _external=True)
+    return {"url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
 
 
 def calendar_answer(mentee_id: str, viewer_id: str, vary: tuple[str, ...]) -> Response:

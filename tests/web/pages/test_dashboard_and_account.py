@@ -62,3 +62,35 @@ def test_a_token_needs_a_name_and_a_scope_offered_here(ada: Visitor) -> None:
     feed = ada.submit("/account/tokens", {"name": "feed", "scopes": []})
     assert "A token needs one or more of the scopes" in ada.text(feed)
     assert "trk_" not in feed.get_data(as_text=True)
+
+
+def test_a_calendar_subscription_url_is_shown_once_works_and_can_be_revoked(
+    ada: Visitor, app: Flask
+) -> None:
+    ada.get("/account")
+    made = ada.submit("/account/calendar-feeds", {"mentee_id": MENTEE})
+    assert made.status_code == 201
+    assert made.headers["Cache-Control"] == "no-store"
+    url = re.search(
+        r'value="webcal://localhost(/api/v1/calendars/cal_[^"]+\.ics)"', made.get_data(as_text=True)
+    )
+    assert url
+    calendar_app = app.test_client()  # no cookie, no token: as a calendar app asks
+    answer = calendar_app.get(url.group(1))
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/calendar"
+    listing = ada.get("/account").get_data(as_text=True)
+    assert url.group(1) not in listing
+    feed_id = re.search(r"/account/calendar-feeds/(feed_\w+)/revoke", listing)
+    assert feed_id
+    assert ada.submit(f"/account/calendar-feeds/{feed_id.group(1)}/revoke", {}).status_code == 302
+    assert "The calendar subscription is revoked" in ada.text(ada.get("/account"))
+    assert calendar_app.get(url.group(1)).status_code == 404
+
+
+def test_a_calendar_subscription_is_only_for_a_calendar_you_read(ada: Visitor) -> None:
+    ada.get("/account")
+    refused = ada.submit("/account/calendar-feeds", {"mentee_id": "someone-else"})
+    assert refused.status_code == 302
+    assert "Choose your own calendar" in ada.text(ada.get("/account"))
+    assert "cal_" not in ada.get("/account").get_data(as_text=True)

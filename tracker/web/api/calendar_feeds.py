@@ -18,6 +18,7 @@ from tracker.errors import NotFound
 from tracker.web.actor import acting, acting_user
 from tracker.web.auth import get_accounts
 from tracker.web.blueprint import ApiBlueprint
+from tracker.web.calendar import subscription_urls
 from tracker.web.read_models import plan_access
 from tracker.web.schemas.common import identifier
 
@@ -67,12 +68,6 @@ def feed_data(feed: CalendarFeed) -> dict[str, Any]:
         "created": feed.created,
         "revoked": feed.revoked,
     }
-
-
-def subscription_urls(secret: str) -> dict[str, str]:
-    """The https and webcal:// URLs of a subscription's secret."""
-    url = url_for("calendar.subscribed_calendar", secret=secret, _external=True)
-    return {"url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
 
 
 @calendar_feeds_api.get("/account/calendar-feeds")
