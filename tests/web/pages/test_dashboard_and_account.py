@@ -94,3 +94,10 @@ def test_a_calendar_subscription_is_only_for_a_calendar_you_read(ada: Visitor) -
     assert refused.status_code == 302
     assert "Choose your own calendar" in ada.text(ada.get("/account"))
     assert "cal_" not in ada.get("/account").get_data(as_text=True)
+
+
+def test_a_mentor_subscribes_to_his_mentees_calendar(grace: Visitor) -> None:
+    grace.get("/account")
+    made = grace.submit("/account/calendar-feeds", {"mentee_id": MENTEE})
+    assert made.status_code == 201
+    assert "webcal://localhost/api/v1/calendars/cal_" in made.get_data(as_text=True)

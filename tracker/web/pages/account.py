@@ -47,7 +47,7 @@ def _account_page(
     mentorships = mentees_of(view("relationships"), user_id)
     own_plan = has_plan(view("plan_as_of"), user_id)
     calendars = ([user_id] if own_plan else []) + sorted(
-        {m.mentee_id for m in mentorships if m.status == "active"}
+        {m["mentee_id"] for m in mentorships if m["status"] == "active"}
     )
     page = render(
         "account.html",
@@ -124,7 +124,7 @@ def subscribe_calendar() -> Response:
     mentee_id = form.text("mentee_id") or ""
     user_id = me()
     readable = mentee_id == user_id or any(
-        m.mentee_id == mentee_id and m.status == "active"
+        m["mentee_id"] == mentee_id and m["status"] == "active"
         for m in mentees_of(view("relationships"), user_id)
     )
     if not readable:
