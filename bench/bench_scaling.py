@@ -10,7 +10,8 @@
    query is timed for every plan, interleaved, through `Projections.fresh` as the API
    reads: plan as of a date / a position 60% in / now, the diff of 30% and 60%; the
    timeline's first page, a page of 20 from 60% in, a page of one kind, a page of a quarter;
-   the probe goal's history, the long goal's blame, and the long goal's whole history
+   the probe goal's history, the long goal's blame and milestone drift, a page of 50 of the
+   long goal's history from 60% in (as the API reads it), and the long goal's whole history
    (which returns every revision, so it grows with them by design). A step whose writing
    and projecting would overrun `--budget` (estimated from the last step's rate) is skipped
    and reported as not measured.
@@ -39,7 +40,12 @@ from bench_append import DEFAULT_POSTGRES_URL, postgres_database, sqlite_databas
 from common import Workload, machine, render_table, run_interleaved
 from scaling_data import GOAL_FIELDS, LongPlan, SmallPlans, words
 
-from projections.goal_history import goal_blame_for, goal_history_for
+from projections.goal_history import (
+    goal_blame_for,
+    goal_history_for,
+    goal_history_page,
+    milestone_drift_for,
+)
 from projections.plan_as_of import plan_as_of, plan_diff
 from projections.runner import catch_up_together
 from projections.timeline import shared_partition, timeline_for
@@ -102,6 +108,12 @@ QUERIES: dict[str, Query] = {
         p.fresh("goal_history"), h.goal_ids["probe"]
     ),
     "goal blame": lambda p, h: goal_blame_for(p.fresh("goal_history"), h.goal_ids["long"]),
+    "milestone drift": lambda p, h: milestone_drift_for(
+        p.fresh("goal_history"), h.goal_ids["long"]
+    ),
+    "goal history page (50 from 60%)": lambda p, h: goal_history_page(
+        p.fresh("goal_history"), h.goal_ids["long"], after=h.position_at(0.6), limit=50
+    ),
 }
 # Answers every revision of a goal revised N/8 times: its cost grows with them by design, so
 # it is timed apart, with few ops, not to eat the other queries' time.

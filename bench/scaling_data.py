@@ -68,26 +68,30 @@ class LongPlan:
         return self.first_position + int((self.last_position - self.first_position) * share)
 
     def write(self) -> None:
-        """Write the history, then the probe goal; positions bracket the whole."""
+        """Write the history, then the probe goal; positions bracket the whole.
+
+        Events are saved in the order they happened (positions follow times), as commands
+        store them one at a time; only the saving is batched.
+        """
         who, app = self.mentee, self.app
         self.first_position = (app.recorder.max_notification_id() or 0) + 1
         plan = Plan.start(mentee_id=who, actor_id=who, at=self.at())
-        goals = [self._new_goal(), self._new_goal()]
+        goals = [self._new_goal()]
         milestone = goals[0].add_milestone(
             title="First review", due=date(2025, 6, 1), skills=["facilitation"], actor_id=who,
             at=self.at(),
         )  # fmt: skip
+        goals.append(self._new_goal())
         self.goal_ids["long"] = str(goals[0].id)
         pending: list[Proposal] = []
-        batch: list[Aggregate] = [plan, *goals]
+        batch = InTimeOrder(plan, *goals)
         for n in range(self._n, self.events):
             made = self._one_event(n, plan, goals, milestone, pending)
-            if made is not None:
-                batch.append(made)
+            batch.collect(plan, *goals, *([made] if made is not None else []))
             if n % SAVE_EVERY == 0:
-                app.save(*batch)
-                batch = [plan, *goals]
-        app.save(*batch)
+                batch.save(app)
+                batch = InTimeOrder(plan, *goals)
+        batch.save(app)
         self._write_probe()
         self.last_position = app.recorder.max_notification_id() or 0
 
@@ -139,6 +143,25 @@ class LongPlan:
         for n in range(PROBE_REVISIONS):
             app.revise_goal(receipt.id, changes={"measurable": words(n) + f" ({n})"},
                             reason="sharper", actor_id=who)  # fmt: skip
+
+
+class InTimeOrder:
+    """A batch to save: aggregates' new events in the order they were collected."""
+
+    def __init__(self, *aggregates: Aggregate) -> None:
+        self.events: list[Any] = []
+        self.aggregates: dict[Any, Aggregate] = {}
+        self.collect(*aggregates)
+
+    def collect(self, *aggregates: Aggregate) -> None:
+        """Take the aggregates' pending events (the one changed just now has them)."""
+        for aggregate in aggregates:
+            self.events += aggregate.collect_events()
+            self.aggregates[aggregate.id] = aggregate
+
+    def save(self, app: TrackerApplication) -> None:
+        """Store the events in order; the aggregates come along for snapshots and caching."""
+        app.save(*self.events, *self.aggregates.values())
 
 
 class SmallPlans:
