@@ -5,10 +5,11 @@ mentee (`key_id`, `mentee_id`, `key`, `created`, `erased`). Erasing sets `key` t
 stamps `erased`; the row stays, so that the tracker can tell "erased" from "never had a key"
 and refuses to write anything new about an erased mentee.
 
-Keys are cached in process memory. Another process (a web worker, `tracker users erase`) may
-erase a key meanwhile, so each process re-reads the number of erased keys at most every
-`recheck_seconds` and forgets its cached keys (and tells its listeners, which forget their
-cached aggregates) when that number changed.
+Keys are cached in process memory (at most `MAX_CACHED_KEYS` of each kind, the oldest
+dropped first: a dropped key costs one read when next needed). Another process (a web
+worker, `tracker users erase`) may erase a key meanwhile, so each process re-reads the
+number of erased keys at most every `recheck_seconds` and forgets its cached keys (and
+tells its listeners, which forget their cached aggregates) when that number changed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -26,6 +28,7 @@ from tracker.clock import Clock, system_clock
 from tracker.erasure.sql import SideTables
 
 KEYS_TABLE = "tracker_erasure_keys"
+MAX_CACHED_KEYS = 10_000
 
 
 class SubjectErased(NotAllowed):
@@ -114,8 +117,8 @@ class KeyRing:
         key_id, key, _ = rows[0]
         data_key = DataKey(str(key_id), AESGCM(bytes(key)))
         with self._lock:
-            self._active[mentee_id] = data_key
-            self._ciphers[data_key.key_id] = data_key.cipher
+            _bounded_put(self._active, mentee_id, data_key)
+            _bounded_put(self._ciphers, data_key.key_id, data_key.cipher)
         return data_key
 
     # Reading ------------------------------------------------------------------------------
@@ -128,7 +131,7 @@ class KeyRing:
             row = cursor.one()
         cipher = None if row is None or row[0] is None else AESGCM(bytes(row[0]))
         with self._lock:
-            self._ciphers[key_id] = cipher
+            _bounded_put(self._ciphers, key_id, cipher)
         return cipher
 
     def is_erased(self, mentee_id: str) -> bool:
@@ -192,3 +195,10 @@ class KeyRing:
             self._checked_at = 0.0
         for listener in self._listeners:
             listener()
+
+
+def _bounded_put(cache: dict[str, Any], key: str, value: Any) -> None:
+    """Put `key` in `cache`, first dropping the oldest entries beyond MAX_CACHED_KEYS."""
+    while len(cache) >= MAX_CACHED_KEYS and key not in cache:
+        cache.pop(next(iter(cache)))
+    cache[key] = value

@@ -10,6 +10,12 @@ The JSON transcoder then stores it like any other string. Reading reverses it; a
 key was erased reads as `ERASED_TEXT`, so aggregates, snapshots, projections (rebuilt), the
 event feed and exports all show "[erased]" where her words were.
 
+Reading opens the sealed texts in the stored JSON itself, before it is decoded
+(`opened_state`): each is one JSON string token `"\\u0000enc:v1:<key id>:<base64>"`,
+replaced by the JSON string of its text, so no event's values are walked. Sealed texts can
+only be where sealing put them: no text may contain the NUL they start with (the domain
+refuses control characters), and a forged one fails its tag.
+
 Who owns a stream: every creating event (Plan.Started, Goal.Drafted, Proposal.Made,
 CheckIn.Scheduled, Mentorship.Invited) and every snapshot carries `mentee_id`, which is never
 encrypted. The mapper remembers the owner of each stream it has read or written; an event is
@@ -21,10 +27,12 @@ with the events, and no second write in the events' transaction.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import os
+import re
+from base64 import b64encode
 from collections.abc import Callable
+from json.encoder import encode_basestring
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +44,11 @@ from tracker.erasure.keys import DataKey, KeyRing
 from tracker.erasure.personal_text import map_text, paths_for_event, paths_for_snapshot
 
 MARKER = "\x00enc:v1:"
+# A sealed text as the JSON transcoder writes it (NUL escaped): this start, then key id and
+# base64 up to the closing quote.
+SEALED_JSON_START = b'"\\u0000enc:v1:'
+SEALED_TOKEN = re.compile(rb"([0-9A-Za-z_-]+):([A-Za-z0-9+/=]*)")
+ERASED_JSON = encode_basestring("[erased]").encode()
 ERASED_TEXT = "[erased]"
 NONCE_BYTES = 12
 MAX_REMEMBERED_STREAMS = 200_000
@@ -62,6 +75,7 @@ class ShreddingMapper(Mapper[UUID]):
         self.encrypt = encrypt
         self.find_owner = find_owner
         self._owners: dict[UUID, str] = {}
+        self._plain: Mapper[UUID] = Mapper(transcoder)  # decodes what `opened_state` gives
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         """The stored form, with the owner's personal text sealed (if encryption is on)."""
@@ -75,19 +89,43 @@ class ShreddingMapper(Mapper[UUID]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         """The domain event, its sealed text opened (or "[erased]" without the key)."""
-        domain_event = super().to_domain_event(stored_event)
+        opened = StoredEvent(
+            stored_event.originator_id,
+            stored_event.originator_version,
+            stored_event.topic,
+            self.opened_state(stored_event),
+        )
+        domain_event = self._plain.to_domain_event(opened)  # eventsourcing's decoding as is
         self._learn_owner(domain_event)
-        # Sealed text names its key, so opening needs no owner: a stream met mid-way (by a
-        # projector or feed reader starting after its creating event) reads the same.
-        paths = self._paths(domain_event, owner=None)
-        if paths:
-            self.keyring.refresh_if_due()
-            aad = str(domain_event.originator_id).encode()
-            state = vars(domain_event)
-            opened = map_text(state, paths, lambda text: self._open(text, aad))
-            if opened is not state:
-                object.__setattr__(domain_event, "__dict__", opened)
         return domain_event
+
+    def opened_state(self, stored_event: StoredEvent) -> bytes:
+        """The event's transcoded state (deciphered, decompressed) with its sealed texts
+        opened, ready for the transcoder to decode.
+
+        Sealed text names its key, so opening needs no owner: a stream met mid-way (by a
+        projector or feed reader starting after its creating event) reads the same.
+        """
+        state = stored_event.state
+        if self.cipher:
+            state = self.cipher.decrypt(state)
+        if self.compressor:
+            state = self.compressor.decompress(state)
+        if SEALED_JSON_START not in state:
+            return state
+        self.keyring.refresh_if_due()
+        aad = str(stored_event.originator_id).encode()
+        # Split at each token's start: cheaper than a regular expression calling back.
+        first, *tokens = state.split(SEALED_JSON_START)
+        opened = [first]
+        for token in tokens:
+            end = token.find(b'"')
+            found = SEALED_TOKEN.fullmatch(token, 0, end) if end >= 0 else None
+            if found is None:
+                opened += (SEALED_JSON_START, token)  # not a sealed text: as stored
+                continue
+            opened += (self._open_token(found, aad, token[: end + 1]), token[end + 1 :])
+        return b"".join(opened)
 
     def owner_of(self, domain_event: DomainEventProtocol[UUID]) -> str | None:
         """The mentee who owns the event's stream, if any."""
@@ -113,12 +151,11 @@ class ShreddingMapper(Mapper[UUID]):
             self._owners.clear()  # rarely: forgetting costs one read per stream
         self._owners[stream_id] = owner
 
-    def _paths(self, domain_event: DomainEventProtocol[UUID], owner: str | None) -> tuple[str, ...]:
-        """Where personal text may be: for sealing, the owner's; None means every place
-        (for opening: a string that is not sealed is left as it is)."""
+    def _paths(self, domain_event: DomainEventProtocol[UUID], owner: str) -> tuple[str, ...]:
+        """Where the owner's personal text is, to seal it."""
         if isinstance(domain_event, Snapshot):
             return paths_for_snapshot(domain_event.topic.rsplit(":", 1)[-1])
-        acted = owner is None or getattr(domain_event, "actor_id", None) == owner
+        acted = getattr(domain_event, "actor_id", None) == owner
         return paths_for_event(type(domain_event).__qualname__, mentee_acted=acted)
 
     def _seal(
@@ -132,24 +169,23 @@ class ShreddingMapper(Mapper[UUID]):
                 key.append(self.keyring.key_for_writing(owner))
             nonce = os.urandom(NONCE_BYTES)
             sealed = key[0].cipher.encrypt(nonce, text.encode(), aad)
-            encoded = base64.b64encode(nonce + sealed).decode("ascii")
+            encoded = b64encode(nonce + sealed).decode("ascii")
             return f"{MARKER}{key[0].key_id}:{encoded}"
 
         return map_text(state, paths, seal)
 
-    def _open(self, text: str, aad: bytes) -> str:
-        if not text.startswith(MARKER):
-            return text  # written before encryption was on, or with it off
-        key_id, _, encoded = text[len(MARKER) :].partition(":")
-        cipher = self.keyring.cipher_for_reading(key_id)
+    def _open_token(self, token: re.Match[bytes], aad: bytes, rest: bytes) -> bytes:
+        """The JSON string of a sealed text's words, "[erased]", or the token as stored."""
+        cipher = self.keyring.cipher_for_reading(token[1].decode("ascii"))
         if cipher is None:
-            return ERASED_TEXT
+            return ERASED_JSON
         try:
-            raw = base64.b64decode(encoded, validate=True)
-            return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad).decode()
+            raw = binascii.a2b_base64(token[2], strict_mode=True)
+            text = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad).decode()
         except (InvalidTag, ValueError, binascii.Error):
-            # Not a text this store sealed (e.g. typed to look like one): show it as stored.
-            return text
+            # Not a text this store sealed: show it as stored.
+            return SEALED_JSON_START + rest
+        return encode_basestring(text).encode()
 
 
 def _with_state(domain_event: Any, state: dict[str, Any]) -> Any:
