@@ -35,6 +35,7 @@ from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import ApplicationSubscription
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from projections.decoding import RecordDecoder
 from projections.records import EventRecord, to_record
 from projections.store import ApplyPart, ViewProjection, ViewStore, ViewTx
 
@@ -66,6 +67,7 @@ class ViewRunner:
         self.poll_interval = poll_interval
         self.standby_interval = standby_interval
         self.is_active = threading.Event()  # set while this runner holds the projector lock
+        self.decoder = RecordDecoder(app.mapper)
 
     @property
     def name(self) -> str:
@@ -86,9 +88,9 @@ class ViewRunner:
         return self.app.recorder.max_notification_id() or 0
 
     def records(self, notifications: Sequence[Notification]) -> list[EventRecord]:
-        """The notifications as EventRecords, through the application's mapper (upcasting)."""
-        to_domain_event = self.app.mapper.to_domain_event
-        return [to_record(to_domain_event(n), n.id) for n in notifications]
+        """The notifications as EventRecords, read as the application's mapper reads them
+        (upcasting, opening sealed text): see projections.decoding."""
+        return self.decoder.records(notifications)
 
     def apply_records(self, records: Sequence[EventRecord], expected: int) -> bool:
         """Apply records after position `expected` in one transaction; False if superseded.

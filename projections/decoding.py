@@ -1,0 +1,122 @@
+"""Notifications to EventRecords in one step, without building domain events on the way.
+
+`to_record(mapper.to_domain_event(n), n.id)` builds a domain event object (eventsourcing's
+mapper) only for `to_record` to take it apart again. `RecordDecoder` reads the same JSON
+with the same transcoder and builds the record from the decoded state directly, with the
+very values `to_record` would give (tests/unit/projections/test_decoding.py holds them
+equal over a whole story).
+
+It takes that short way only where it knows the mapper's reading:
+- the mapper is eventsourcing's own `Mapper`, or offers `opened_state(stored_event)`: the
+  transcoded state as the transcoder must read it, with whatever the mapper adds opened
+  (tracker.erasure's mapper opens a mentee's sealed text there);
+- the transcoder is eventsourcing's `JSONTranscoder` itself;
+- the stored event needs no upcasting (its class_version is its class's).
+Any other event goes the long way, through `mapper.to_domain_event`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.persistence import JSONTranscoder, Mapper, Notification, StoredEvent
+from eventsourcing.utils import resolve_topic
+
+from projections.records import ENVELOPE, EventRecord, jsonable, to_record
+
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+_ENVELOPE = frozenset(ENVELOPE)
+_MAX_REMEMBERED = 100_000  # stream ids and topics: far more than one page ever holds
+
+
+class OpensState(Protocol):
+    """A mapper that can give a stored event's state ready for its transcoder."""
+
+    def opened_state(self, stored_event: StoredEvent) -> bytes: ...
+
+
+class RecordDecoder:
+    """Turns an application's notifications into EventRecords (see the module docstring)."""
+
+    def __init__(self, mapper: Mapper[Any]) -> None:
+        self.mapper = mapper
+        self._open = _state_opener(mapper)
+        self._decode: Callable[[bytes], Any] = mapper.transcoder.decode
+        self._classes: dict[str, tuple[str, int]] = {}  # topic -> (type, class_version)
+        self._stream_ids: dict[UUID | str, str] = {}
+
+    def records(self, notifications: Sequence[Notification]) -> list[EventRecord]:
+        """The notifications as EventRecords, in order."""
+        record = self.record
+        return [record(notification) for notification in notifications]
+
+    def record(self, notification: Notification) -> EventRecord:
+        """One notification as an EventRecord (as `to_record` of the mapper's event)."""
+        if self._open is None:
+            return self._long_way(notification)
+        kind = self._classes.get(notification.topic)
+        if kind is None:
+            kind = self._learn_class(notification.topic)
+        state: dict[str, Any] = self._decode(self._open(notification))
+        if state.pop("class_version", 1) != kind[1]:
+            return self._long_way(notification)  # the mapper upcasts it
+        stream_id = self._stream_ids.get(notification.originator_id)
+        if stream_id is None:
+            stream_id = self._stream_id(notification.originator_id)
+        return EventRecord(
+            position=notification.id,
+            stream_id=stream_id,
+            version=notification.originator_version,
+            type=kind[0],
+            at=state["timestamp"],
+            actor_id=str(state.get("actor_id", "")),
+            data={
+                k: (v if type(v) in _PLAIN else jsonable(v))
+                for k, v in state.items()
+                if k not in _ENVELOPE
+            },
+        )
+
+    def _long_way(self, notification: Notification) -> EventRecord:
+        return to_record(self.mapper.to_domain_event(notification), notification.id)
+
+    def _learn_class(self, topic: str) -> tuple[str, int]:
+        cls = resolve_topic(topic)
+        kind = (cls.__qualname__, getattr(cls, "class_version", 1))
+        _remember(self._classes, topic, kind)
+        return kind
+
+    def _stream_id(self, originator_id: UUID | str) -> str:
+        stream_id = str(originator_id)
+        _remember(self._stream_ids, originator_id, stream_id)
+        return stream_id
+
+
+def _state_opener(mapper: Mapper[Any]) -> Callable[[StoredEvent], bytes] | None:
+    """How to get a stored event's state ready for the transcoder; None if not known."""
+    if type(mapper.transcoder) is not JSONTranscoder:
+        return None
+    opened = getattr(mapper, "opened_state", None)
+    if callable(opened):
+        return opened  # type: ignore[no-any-return]
+    if type(mapper) is not Mapper:
+        return None  # a mapper of its own kind: only its to_domain_event knows
+    cipher, compressor = mapper.cipher, mapper.compressor
+
+    def plain(stored_event: StoredEvent) -> bytes:
+        state = stored_event.state
+        if cipher:
+            state = cipher.decrypt(state)
+        if compressor:
+            state = compressor.decompress(state)
+        return state
+
+    return plain
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _MAX_REMEMBERED:
+        cache.clear()
+    cache[key] = value
