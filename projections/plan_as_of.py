@@ -3,13 +3,17 @@
 The view keeps, per mentee (partition "plan:<mentee>"):
 - the current plan state as the document "plan:<mentee>" (see `projections.plan_state`);
 - every record of her plan as a "delta" entry (the record itself, JSON);
-- every `CHECKPOINT_EVERY` records of hers, a "checkpoint" entry holding the whole state,
-  and a tiny "mark" entry in the partition "marks:<mentee>" to find it by time.
+- every `CHECKPOINT_EVERY` (K) records of hers, a "checkpoint" entry, and a tiny "mark"
+  entry in the partition "marks:<mentee>" to find it by time. Every `FULL_EVERY` (F)-th
+  checkpoint holds the whole state; those between hold only what changed since the
+  checkpoint before (`projections.plan_as_of_checkpoints`), since the whole state of a long plan
+  (every reflection, every goal) is large and most of it unchanged.
 
-"As of" loads the last checkpoint at or before the moment and folds at most
-`CHECKPOINT_EVERY - 1` deltas with the same reducer the live view uses, so its cost depends
-on K and the plan's size, not on the length of its history. (By time, finding the mark
-reads the mark rows after the moment: one tiny row per K events, not the deltas.)
+"As of" loads the last checkpoint at or before the moment (a whole one and at most F - 1
+small ones after it, in one read) and folds at most K - 1 deltas with the same reducer the
+live view uses, so its cost depends on K, F and the plan's size, not on the length of its
+history. (By time, finding the mark reads the mark rows after the moment: one tiny row per
+K events, not the deltas.)
 
 "As of a time" means: the plan after the last change made at or before that time.
 Streams are routed to their mentee by small "stream:<id>" documents written when a plan,
@@ -21,6 +25,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from projections.plan_as_of_checkpoints import FULL_EVERY, Changes, checkpoint_state
 from projections.plan_diff import diff_plans
 from projections.plan_state import (
     PlanState,
@@ -74,6 +79,11 @@ def marks_of(mentee_id: str) -> str:
     return f"marks:{mentee_id}"
 
 
+def changes_of(mentee_id: str) -> str:
+    """The document listing what changed in her plan since its last checkpoint."""
+    return f"changes:{mentee_id}"
+
+
 def route(record: EventRecord, tx: ViewTx) -> str | None:
     """The mentee whose plan a record belongs to, remembering new streams; None if unknown."""
     named = mentee_named_by(record)
@@ -89,7 +99,9 @@ class PlanAsOfProjection(ViewProjection):
     """Keeps each mentee's current plan, its deltas and a checkpoint every K records."""
 
     name = "plan_as_of"
+    version = 2  # 2: checkpoints between whole ones hold only what changed
     checkpoint_every = CHECKPOINT_EVERY
+    full_every = FULL_EVERY
 
     def process(self, record: EventRecord, tx: ViewTx) -> None:
         """Fold a plan, goal or proposal record into its mentee's plan."""
@@ -102,8 +114,11 @@ class PlanAsOfProjection(ViewProjection):
         state = apply_event(tx.get(key) or empty_plan(mentee_id), record)
         tx.put(key, state)
         tx.append(key, record.position, record.at, DELTA, record_doc(record))
+        changes = Changes(tx, changes_of(mentee_id))
+        changes.note(record)
         if state["events"] % self.checkpoint_every == 0:
-            tx.append(key, record.position, record.at, CHECKPOINT, state)
+            doc = changes.checkpoint(state, record.position, self.full_every)
+            tx.append(key, record.position, record.at, CHECKPOINT, doc)
             tx.append(marks_of(mentee_id), record.position, record.at, MARK, {})
 
 
@@ -121,7 +136,7 @@ def state_as_of(
         checkpoint = store.last_entry(partition, CHECKPOINT, position_at_or_before=position)
         start = None if checkpoint is None else checkpoint.position
         deltas = store.entries(partition, kinds=[DELTA], after=start, upto=position)
-        return _fold(mentee_id, checkpoint, deltas)
+        return _fold(store, mentee_id, checkpoint, deltas)
     return _state_at_time(store, mentee_id, when, position)
 
 
@@ -144,12 +159,17 @@ def _state_at_time(
     # store `until` would make it find the range's bounds from every entry before `when`.
     bounded = store.entries(partition, kinds=[DELTA], after=start, upto=upto)
     deltas = [entry for entry in bounded if entry.at <= when]
-    return _fold(mentee_id, checkpoint, deltas)
+    return _fold(store, mentee_id, checkpoint, deltas)
 
 
-def _fold(mentee_id: str, checkpoint: Entry | None, deltas: list[Entry]) -> PlanState:
+def _fold(
+    store: ViewStore, mentee_id: str, checkpoint: Entry | None, deltas: list[Entry]
+) -> PlanState:
     """The checkpoint's state (or the empty plan) with the deltas after it folded in."""
-    state = empty_plan(mentee_id) if checkpoint is None else checkpoint.doc
+    if checkpoint is None:
+        state = empty_plan(mentee_id)
+    else:
+        state = checkpoint_state(store, partition_of(mentee_id), checkpoint, CHECKPOINT)
     for entry in deltas:
         apply_event(state, record_from_entry(entry))
     return state
