@@ -115,7 +115,7 @@ class PlanAsOfProjection(ViewProjection):
         tx.put(key, state)
         tx.append(key, record.position, record.at, DELTA, record_doc(record))
         changes = Changes(tx, changes_of(mentee_id))
-        changes.note(record)
+        changes.note(record, state)
         if state["events"] % self.checkpoint_every == 0:
             doc = changes.checkpoint(state, record.position, self.full_every)
             tx.append(key, record.position, record.at, CHECKPOINT, doc)

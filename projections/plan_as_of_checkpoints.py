@@ -7,11 +7,11 @@ A checkpoint entry's document is either whole, the plan state itself, or small:
                  "items": {<collection>: {<id>: <item>, ...}, ...},
                  "whole": {<collection>: {<every item>}, ...}}}
 
-`items` holds the items of a collection written since the checkpoint before, in the state's
-order; a collection from which an item may have been removed meanwhile is kept `whole`
-instead (a removal can change the order of what is left). Every `FULL_EVERY`-th checkpoint
-of a mentee is whole, so reading one costs one whole state and at most FULL_EVERY - 1
-small ones, read together.
+`items` holds the items of a collection written since the checkpoint before, in the order
+first written (so new ones in the order they were made); a collection from which an item
+may have been removed meanwhile is kept `whole` instead (a removal can change the order of
+what is left). Every `FULL_EVERY`-th checkpoint of a mentee is whole, so reading one costs
+one whole state and at most FULL_EVERY - 1 small ones, read together.
 
 Which item a record writes comes from its type (`TOUCHES`). A type the plan reducer handles
 that is not listed makes the next checkpoint whole: a new handler in projections.plan_state
@@ -67,8 +67,8 @@ class Changes:
         self.tx, self.key = tx, key
         self.doc = tx.get(key) or empty_changes()
 
-    def note(self, record: EventRecord) -> None:
-        """Remember which item of the plan the record writes."""
+    def note(self, record: EventRecord, state: PlanState) -> None:
+        """Remember which item of the plan the record wrote (`state`: the plan after it)."""
         if record.type not in HANDLERS or record.type in SCALARS_ONLY:
             return
         touched = TOUCHES.get(record.type)
@@ -76,11 +76,11 @@ class Changes:
             self.doc["unknown"] = True
         else:
             collection, field, removes = touched
+            item = record.stream_id if field is None else str(record.data[field])
             if removes:
                 if collection not in self.doc["whole"]:
                     self.doc["whole"].append(collection)
-            else:
-                item = record.stream_id if field is None else str(record.data[field])
+            elif item in state.get(collection, {}):  # else the record changed nothing
                 items = self.doc["items"].setdefault(collection, [])
                 if item not in items:
                     items.append(item)
@@ -107,9 +107,10 @@ def _changed(state: PlanState, doc: dict[str, Any]) -> dict[str, Any]:
     for collection, ids in doc["items"].items():
         if collection in whole:
             continue
-        wanted = set(ids)
-        # In the state's order: new items then land after the old ones as they do live.
-        items[collection] = {k: v for k, v in state.get(collection, {}).items() if k in wanted}
+        # Noted once they exist, so new items are in the order they were made, and land
+        # after the old ones as they do live (no item left a collection not kept whole).
+        present = state.get(collection, {})
+        items[collection] = {k: present[k] for k in ids}
     scalars = {k: v for k, v in state.items() if not isinstance(v, dict)}
     return {"base": doc["base"], "scalars": scalars, "items": items, "whole": whole}
 
