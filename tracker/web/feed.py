@@ -29,6 +29,7 @@ from tracker.access import Operation
 from tracker.errors import NotFound
 from tracker.feed.catalogue import known_types, topics_for_types
 from tracker.feed.cloudevents import BATCH_CONTENT_TYPE, feed_source
+from tracker.feed.page_cache import DEFAULT_MAX_BYTES, CachedPage, PageCache
 from tracker.feed.reader import MAX_LIMIT, FeedQuery, FeedReader
 from tracker.feed.schemas import event_schemas, schema_id
 from tracker.feed.sse import CONTENT_TYPE as SSE_CONTENT_TYPE
@@ -40,6 +41,7 @@ from tracker.web.read_models import get_projections
 from tracker.web.schemas.common import identifier
 
 EXTENSION = "feed_reader"
+PAGE_CACHE = "feed_page_cache"
 MAX_WAIT = 30
 FULL_PAGE_MAX_AGE = 86_400
 _opening = threading.Lock()
@@ -74,17 +76,36 @@ def get_reader() -> FeedReader:
     return reader
 
 
+def get_page_cache() -> PageCache:
+    """This web app's cache of rendered full pages (tracker.feed.page_cache), emptied when
+    a key is erased; FEED_PAGE_CACHE_MIB in config or TRACKER_FEED_PAGE_CACHE_MIB in the
+    environment sizes it (0: off)."""
+    extensions = current_app.extensions
+    with _opening:
+        if PAGE_CACHE not in extensions:
+            keyring = get_tracker().shredding.keyring
+            mib = _setting("FEED_PAGE_CACHE_MIB", DEFAULT_MAX_BYTES / 2**20)
+            cache = PageCache(int(mib * 2**20), check=keyring.refresh_if_due)
+            keyring.on_erasure(cache.clear)
+            extensions[PAGE_CACHE] = cache
+    page_cache: PageCache = extensions[PAGE_CACHE]
+    return page_cache
+
+
+def _setting(name: str, default: float) -> float:
+    value = current_app.config.get(name)
+    if value is None or value == "":
+        value = os.environ.get(f"TRACKER_{name}")
+    return float(value) if value not in (None, "") else default
+
+
 def tail_settings() -> TailSettings:
     """The live tail's pacing: config FEED_HEARTBEAT_SECONDS and FEED_STREAM_SECONDS, or
     the same names prefixed with TRACKER_ in the environment."""
 
-    def setting(name: str, default: float) -> float:
-        value = current_app.config.get(name) or os.environ.get(f"TRACKER_{name}")
-        return float(value) if value else default
-
     return TailSettings(
-        heartbeat=setting("FEED_HEARTBEAT_SECONDS", 15.0),
-        lifetime=setting("FEED_STREAM_SECONDS", 300.0),
+        heartbeat=_setting("FEED_HEARTBEAT_SECONDS", 15.0),
+        lifetime=_setting("FEED_STREAM_SECONDS", 300.0),
     )
 
 
@@ -146,24 +167,33 @@ class Batch:
     members: dict[str, Any]
 
 
-def render_batch(batch: Batch, cacheable: bool) -> Response:
-    """The batch as application/cloudevents-batch+json (a JSON array, `next` in the Link
-    header), or as a JSON object with `events` and `next` to clients that prefer JSON."""
-    prefers_json = request.accept_mimetypes.best_match(
+def batch_mimetype() -> str:
+    """The batch's media type for this request: the CloudEvents batch unless the client
+    prefers plain JSON."""
+    best = request.accept_mimetypes.best_match(
         [BATCH_CONTENT_TYPE, "application/json"], default=BATCH_CONTENT_TYPE
     )
-    if prefers_json == "application/json":
-        body: Any = {"events": batch.events, "next": batch.next_url, **batch.members}
-        mimetype = "application/json"
-    else:
-        body, mimetype = batch.events, BATCH_CONTENT_TYPE
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    etag = hashlib.sha256(text.encode()).hexdigest()[:32]
-    response = Response(text, mimetype=mimetype)
-    response.set_etag(etag)
+    return best or BATCH_CONTENT_TYPE
+
+
+def encode_batch(batch: Batch, mimetype: str) -> CachedPage:
+    """The batch's body in `mimetype`: a JSON array of CloudEvents (`next` goes in the Link
+    header), or, for application/json, an object with `events` and `next`."""
+    body: Any = batch.events
+    if mimetype == "application/json":
+        body = {"events": batch.events, "next": batch.next_url, **batch.members}
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    etag = hashlib.sha256(data).hexdigest()[:32]
+    return CachedPage(data, etag, mimetype, batch.next_url)
+
+
+def respond(page: CachedPage, cacheable: bool) -> Response:
+    """The encoded page as a response with its entity tag, Link and caching headers."""
+    response = Response(page.body, mimetype=page.mimetype)
+    response.set_etag(page.etag)
     response.vary.update(("Accept", "Authorization"))
-    if batch.next_url is not None:
-        response.headers["Link"] = f'<{batch.next_url}>; rel="next"'
+    if page.next_url is not None:
+        response.headers["Link"] = f'<{page.next_url}>; rel="next"'
     if cacheable:
         # private: what a page shows depends on its reader (their own private notes).
         response.headers["Cache-Control"] = f"private, max-age={FULL_PAGE_MAX_AGE}, immutable"
@@ -171,6 +201,11 @@ def render_batch(batch: Batch, cacheable: bool) -> Response:
         response.headers["Cache-Control"] = "no-cache"
     response.make_conditional(request)  # 304 when If-None-Match names this page
     return response
+
+
+def render_batch(batch: Batch, cacheable: bool) -> Response:
+    """The batch as this request prefers it (see `encode_batch`)."""
+    return respond(encode_batch(batch, batch_mimetype()), cacheable)
 
 
 def _filters(args: dict[str, Any]) -> dict[str, Any]:
@@ -197,10 +232,18 @@ def events(args: dict[str, Any]) -> Response:
         after=args["after"], limit=args["limit"], types=tuple(args.get("type") or ()),
         mentee=args.get("mentee"), reader_id=acting_user(),
     )  # fmt: skip
+    mimetype, cache = batch_mimetype(), get_page_cache()
+    cached = cache.get((query, mimetype))
+    if cached is not None:
+        return respond(cached, cacheable=True)
+    generation = cache.generation
     page = get_reader().wait_for_page(query, args["wait"])
     next_url = url_for("feed.events", after=page.next_after, limit=query.limit, **_filters(args))
     members = {"next_after": page.next_after, "full": page.full}
-    return render_batch(Batch(page.events, next_url, members), cacheable=page.full)
+    encoded = encode_batch(Batch(page.events, next_url, members), mimetype)
+    if page.full:
+        cache.put((query, mimetype), encoded, generation)
+    return respond(encoded, cacheable=page.full)
 
 
 @feed.get("/events/stream")
