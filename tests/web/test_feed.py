@@ -130,6 +130,14 @@ def test_a_full_page_read_again_is_the_same_page_for_each_reader(
     assert PRIVATE_TEXT not in again.get_data(as_text=True)
     assert her_again.get_data() == her_first.get_data()
     assert PRIVATE_TEXT in her_again.get_data(as_text=True)
+    # Read by its author first, the page stays hers: another reader never gets her text.
+    other = Credentials.of(client.application).integrator("another-integrator")
+    after_hers = client.get("/api/v1/events?limit=2", headers=hers)
+    assert PRIVATE_TEXT in after_hers.get_data(as_text=True)
+    assert PRIVATE_TEXT not in client.get("/api/v1/events?limit=2", headers=other).get_data(
+        as_text=True
+    )
+    assert client.get(url, headers=other).get_data() == first.get_data()  # shared
     as_json = client.get(url, headers={**reader, "Accept": "application/json"})
     assert as_json.mimetype == "application/json"
     assert as_json.get_json()["events"] == first.get_json()

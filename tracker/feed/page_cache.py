@@ -8,7 +8,9 @@ cache is emptied whenever this process learns that a key was erased (the key rin
 `on_erasure`), and a hit first asks the key ring to look (`refresh_if_due`, at most one
 query every few seconds), as an aggregate load does.
 
-Pages differ by reader (private text), filters and media type: all are in the key. The
+Pages differ by filters and media type, which are in the key, and by reader: a private
+text is shown to its author only. So a page is kept once for every reader who wrote none
+of its private texts (with the names of those who did), and apart for each author. The
 cache holds at most `max_bytes` of page bodies, least recently used first out.
 """
 
@@ -30,6 +32,7 @@ class CachedPage:
     etag: str
     mimetype: str
     next_url: str | None
+    private_authors: frozenset[str] = frozenset()  # who would see more: not shared with them
 
 
 class PageCache:

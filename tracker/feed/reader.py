@@ -30,13 +30,16 @@ from projections.feed_index import mentee_events, mentee_of
 from projections.records import EventRecord, to_record
 from projections.store import ViewStore
 from tracker.errors import NotFound
-from tracker.feed.catalogue import kind_for_topic, topics_for_types, type_for_topic
-from tracker.feed.cloudevents import to_cloudevent
+from tracker.feed.catalogue import catalogue, kind_for_topic, topics_for_types, type_for_topic
+from tracker.feed.cloudevents import PRIVATE_TEXT_FIELDS, to_cloudevent
 from tracker.feed.streams import stream_notifications
 
 MAX_LIMIT = 1000
 LAST_VERSION = 2**63 - 1
 FreshIndex = Callable[[int], ViewStore]  # the feed index, caught up to a position
+_PRIVATE_TYPES = frozenset(
+    kind.type for kind in catalogue() if kind.record_type in PRIVATE_TEXT_FIELDS
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class FeedPage:
     events: list[dict[str, Any]]
     next_after: int
     full: bool
+    private_authors: frozenset[str] = frozenset()  # readers who would see more of it
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,11 @@ class FeedReader:
             )
         events = self.cloudevents(notifications, query.reader_id)
         next_after = notifications[-1].id if notifications else query.after
-        return FeedPage(events, next_after, full=len(events) == query.limit)
+        authors = frozenset(
+            str(event["actorid"]) for event in events if event["type"] in _PRIVATE_TYPES
+            and event["data"].get("private")
+        )  # fmt: skip
+        return FeedPage(events, next_after, len(events) == query.limit, authors)
 
     def wait_for_page(
         self, query: FeedQuery, seconds: float, stop: threading.Event | None = None

@@ -15,7 +15,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any
 
@@ -176,7 +176,9 @@ def batch_mimetype() -> str:
     return best or BATCH_CONTENT_TYPE
 
 
-def encode_batch(batch: Batch, mimetype: str) -> CachedPage:
+def encode_batch(
+    batch: Batch, mimetype: str, private_authors: frozenset[str] = frozenset()
+) -> CachedPage:
     """The batch's body in `mimetype`: a JSON array of CloudEvents (`next` goes in the Link
     header), or, for application/json, an object with `events` and `next`."""
     body: Any = batch.events
@@ -184,7 +186,7 @@ def encode_batch(batch: Batch, mimetype: str) -> CachedPage:
         body = {"events": batch.events, "next": batch.next_url, **batch.members}
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(data).hexdigest()[:32]
-    return CachedPage(data, etag, mimetype, batch.next_url)
+    return CachedPage(data, etag, mimetype, batch.next_url, private_authors)
 
 
 def respond(page: CachedPage, cacheable: bool) -> Response:
@@ -233,16 +235,21 @@ def events(args: dict[str, Any]) -> Response:
         mentee=args.get("mentee"), reader_id=acting_user(),
     )  # fmt: skip
     mimetype, cache = batch_mimetype(), get_page_cache()
-    cached = cache.get((query, mimetype))
+    shared, own = (replace(query, reader_id=None), mimetype), (query, mimetype)
+    cached = cache.get(shared)
+    if cached is None or query.reader_id in cached.private_authors:
+        cached = cache.get(own)
     if cached is not None:
         return respond(cached, cacheable=True)
     generation = cache.generation
     page = get_reader().wait_for_page(query, args["wait"])
     next_url = url_for("feed.events", after=page.next_after, limit=query.limit, **_filters(args))
     members = {"next_after": page.next_after, "full": page.full}
-    encoded = encode_batch(Batch(page.events, next_url, members), mimetype)
+    encoded = encode_batch(Batch(page.events, next_url, members), mimetype, page.private_authors)
     if page.full:
-        cache.put((query, mimetype), encoded, generation)
+        # Read by one of its private texts' authors, the page is hers alone.
+        mine = query.reader_id in page.private_authors
+        cache.put(own if mine else shared, encoded, generation)
     return respond(encoded, cacheable=page.full)
 
 
