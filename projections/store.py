@@ -37,6 +37,9 @@ Reading (plain data, never raises for a missing key)::
     store.entries(partition, kinds=None, since=None, until=None, after=None, upto=None,
                   limit=None, descending=False) -> list[Entry]  ordered by position
         since <= at < until (datetimes), after < position <= upto (notification ids)
+    store.entry_texts(partitions, kinds=None, after=None, limit=None) -> list[EntryText]
+        the entries of several partitions merged in (position, kind) order, in one
+        statement on SQL, each document as its stored JSON text (to pass on unparsed)
     store.last_entry(partition, kind, at_or_before=None, position_at_or_before=None)
     store.max_tracking_id(app_name) -> int | None               the view's position
     store.wait(app_name, notification_id, timeout)              eventsourcing's bounded wait
@@ -83,6 +86,17 @@ class Entry:
     kind: str
     at: datetime
     doc: Doc = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """One append-only row of a view, its document as the stored JSON text (an object)."""
+
+    partition: str
+    position: int
+    kind: str
+    at: datetime
+    text: str
 
 
 def check_view_name(name: str) -> str:
@@ -226,6 +240,22 @@ class ViewStore(TrackingRecorder, ABC):
         descending: bool = False,
     ) -> list[Entry]:
         """Entries of `partition` ordered by (position, kind), filtered as documented."""
+
+    def entry_texts(
+        self,
+        partitions: Sequence[str],
+        kinds: Iterable[str] | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> list[EntryText]:
+        """Entries of `partitions` merged in (position, kind) order, `after` a position, at
+        most `limit`; each document as JSON text. SQL stores read them in one statement."""
+        wanted = None if kinds is None else list(kinds)
+        found = [e for p in partitions for e in self.entries(p, wanted, after=after, limit=limit)]
+        found.sort(key=lambda e: (e.position, e.kind))
+        return [
+            EntryText(e.partition, e.position, e.kind, e.at, dump_doc(e.doc)) for e in found[:limit]
+        ]
 
     def last_entry(
         self,

@@ -23,6 +23,7 @@ from projections.store import (
     ApplyPart,
     Doc,
     Entry,
+    EntryText,
     PendingEntry,
     ProjectorLock,
     ViewStore,
@@ -34,6 +35,7 @@ from projections.store_sql import (
     PartitionOrder,
     entries_query,
     fold_order,
+    merged_entries_query,
     narrowed,
     order_table_name,
     table_names,
@@ -264,6 +266,29 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             return []
         # Planned for its own values: a generic plan would pick one index for every range.
         return [_entry(row) for row in self._rows(*query, prepare=False)]
+
+    def entry_texts(
+        self,
+        partitions: Sequence[str],
+        kinds: Iterable[str] | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> list[EntryText]:
+        query = merged_entries_query(
+            self.entries_table, "%s", partitions, kinds, after, limit, doc_column='"doc"::text'
+        )
+        if query is None:
+            return []
+        return [
+            EntryText(
+                str(row["partition"]),
+                int(row["position"]),
+                str(row["kind"]),
+                row["at"].astimezone(UTC),
+                str(row["doc"]),
+            )
+            for row in self._rows(*query, prepare=False)
+        ]
 
     def all_entries(self) -> list[Entry]:
         rows = self._rows(

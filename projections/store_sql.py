@@ -104,6 +104,39 @@ def entries_query(
     return statement, params
 
 
+def merged_entries_query(
+    table: str,
+    placeholder: str,
+    partitions: Sequence[str],
+    kinds: Iterable[str] | None,
+    after: int | None,
+    limit: int | None,
+    doc_column: str = '"doc"',
+) -> tuple[str, list[Any]] | None:
+    """The SELECT for `ViewStore.entry_texts`: each partition's page (read from its own
+    index range, at most `limit` rows) then merged, so a long partition is never sorted
+    whole. `doc_column` lets PostgreSQL read the document as text. None: nothing matches."""
+    wanted = None if kinds is None else list(kinds)
+    parts, params = [], []
+    for index, partition in enumerate(partitions):
+        query = entries_query(
+            table, placeholder, utc, partition, wanted, None, None, after, None, limit, False
+        )
+        if query is None:
+            return None
+        parts.append(
+            f'SELECT "partition", "position", "kind", "at", {doc_column} AS "doc" '
+            f"FROM ({query[0]}) AS part{index}"
+        )
+        params += query[1]
+    if not parts:
+        return None
+    statement = " UNION ALL ".join(parts) + ' ORDER BY "position", "kind"'
+    if limit is not None:
+        statement += f" LIMIT {int(limit)}"
+    return statement, params
+
+
 # Partition order: bounding date lookups ----------------------------------------------------
 #
 # Entry times normally follow positions within a partition, but nothing guarantees it

@@ -29,6 +29,7 @@ from projections.store import (
     ApplyPart,
     Doc,
     Entry,
+    EntryText,
     PendingEntry,
     ProjectorLock,
     ViewStore,
@@ -40,6 +41,7 @@ from projections.store_sql import (
     PartitionOrder,
     entries_query,
     fold_order,
+    merged_entries_query,
     narrowed,
     order_table_name,
     table_names,
@@ -302,6 +304,24 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
                 return []
             cursor.execute(*query)
             return [_entry(row) for row in cursor.fetchall()]
+
+    def entry_texts(
+        self,
+        partitions: Sequence[str],
+        kinds: Iterable[str] | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> list[EntryText]:
+        query = merged_entries_query(self.entries_table, "?", partitions, kinds, after, limit)
+        if query is None:
+            return []
+        with self._reading() as cursor:
+            cursor.execute(*query)
+            rows = cursor.fetchall()
+        return [
+            EntryText(str(row[0]), int(row[1]), str(row[2]), decode_at(row[3]), str(row[4]))
+            for row in rows
+        ]
 
     def all_entries(self) -> list[Entry]:
         with self._reading() as cursor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -147,6 +148,31 @@ def test_entries_filter_by_kind_time_and_position(store: ViewStore) -> None:
     assert days(store.entries("mentee:ada", limit=2, descending=True)) == [5, 4]
     entry = store.entries("mentee:bob")[0]
     assert (entry.partition, entry.position, entry.kind, entry.at) == ("mentee:bob", 11, "goal", T0)
+
+
+def test_entry_texts_merge_partitions_in_order_with_documents_as_stored(store: ViewStore) -> None:
+    def fn(tx: ViewTx) -> None:
+        for position in (10, 12, 14, 16):
+            tx.append("shared", position, T0 + timedelta(hours=position), "goal", {"n": position})
+        for position in (11, 15):
+            tx.append("own", position, T0, "note", {"z": position, "a": "caf\u00e9 \u201cx\u201d"})
+        tx.append("other", 13, T0, "goal", {"n": 13})
+
+    store.apply(Tracking(APP, 20), fn)
+    merged = store.entry_texts(["shared", "own"])
+    assert [(e.partition, e.position) for e in merged] == [
+        ("shared", 10), ("own", 11), ("shared", 12), ("shared", 14), ("own", 15), ("shared", 16),
+    ]  # fmt: skip
+    assert merged[1].text == '{"z":11,"a":"caf\u00e9 \u201cx\u201d"}'  # key order and text kept
+    assert (merged[2].kind, merged[2].at, json.loads(merged[2].text)) == (
+        "goal", T0 + timedelta(hours=12), {"n": 12},
+    )  # fmt: skip
+    positions = lambda found: [e.position for e in found]  # noqa: E731
+    assert positions(store.entry_texts(["shared", "own"], after=11, limit=3)) == [12, 14, 15]
+    assert positions(store.entry_texts(["own", "shared"], kinds=["note"])) == [11, 15]
+    assert positions(store.entry_texts(["shared"], limit=1)) == [10]
+    assert store.entry_texts(["shared", "own"], kinds=[]) == []
+    assert store.entry_texts(["nobody", "own"], after=15) == []
 
 
 def test_entry_times_keep_the_instant_whatever_the_zone(store: ViewStore) -> None:
