@@ -9,17 +9,20 @@ View "timeline" (see projections.store):
   to its mentee and keep the names shown in entries (goal title, milestone and option titles);
 - growth documents (see projections.growth) updated by the same projection.
 
-`timeline_for(store, mentee_id, viewer_id=...)` pages through the timeline in position order.
+`timeline_for(store, mentee_id, viewer_id=...)` pages through the timeline in position order;
+`timeline_items` gives the same page with each entry's document as its stored JSON text.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from projections.growth import growth_key, update_growth
 from projections.records import EventRecord
-from projections.store import Doc, Entry, ViewProjection, ViewStore, ViewTx
+from projections.store import Doc, EntryText, ViewProjection, ViewStore, ViewTx, dump_doc
 
 VIEW = "timeline"
 MAX_PAGE = 500
@@ -217,11 +220,73 @@ def has_timeline(store: ViewStore, mentee_id: str) -> bool:
     return store.get(growth_key(mentee_id)) is not None
 
 
-def _as_item(entry: Entry, private: bool) -> Doc:
-    return {"position": entry.position, "at": entry.at.isoformat(), "kind": entry.kind} | {
-        **entry.doc,
-        "private": private,
-    }
+@dataclass(frozen=True)
+class TimelineItem:
+    """One entry of a timeline page, its document still the stored JSON text (`doc()` reads
+    it), so that a page can be passed on without decoding and encoding every entry."""
+
+    position: int
+    at: datetime
+    kind: str
+    text: str  # the entry document: type, what, subject, actor_id, reason, changes, data
+    private: bool
+
+    def doc(self) -> Doc:
+        """The item as plain data: position, at, kind, the document's members, private."""
+        head: Doc = {"position": self.position, "at": self.at.isoformat(), "kind": self.kind}
+        return head | {**json.loads(self.text), "private": self.private}
+
+
+def timeline_items(
+    store: ViewStore,
+    mentee_id: str,
+    viewer_id: str | None = None,
+    kinds: Iterable[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after: int | None = None,
+    limit: int = 100,
+) -> tuple[list[TimelineItem], int | None]:
+    """One page of a mentee's timeline, oldest first, and the position to continue after
+    (None at the end); arguments as for `timeline_for`."""
+    wanted = None if kinds is None else list(kinds)
+    unknown = sorted(set(wanted or ()) - set(KINDS))
+    if unknown:
+        raise ValueError(f"Unknown timeline kind(s): {', '.join(unknown)}")
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
+    own = None if not viewer_id else private_partition(mentee_id, viewer_id)
+    partitions = [shared_partition(mentee_id), *([own] if own else [])]
+    if since is None and until is None:
+        found = store.entry_texts(partitions, wanted, after, limit + 1)
+    else:
+        found = _in_range(store, partitions, wanted, since, until, after, limit + 1)
+    page = found[:limit]
+    items = [TimelineItem(e.position, e.at, e.kind, e.text, e.partition == own) for e in page]
+    return items, page[-1].position if len(found) > limit and page else None
+
+
+def _in_range(
+    store: ViewStore,
+    partitions: list[str],
+    kinds: list[str] | None,
+    since: datetime | None,
+    until: datetime | None,
+    after: int | None,
+    limit: int,
+) -> list[EntryText]:
+    """Up to `limit` entries of the partitions within [since, until), each partition's
+    read with the store's date bounds (which `entry_texts` does not take)."""
+    shared = store.entries(partitions[0], kinds, since, until, after, limit=limit)
+    # Private entries past the shared page's last one cannot be on this page.
+    upto = shared[-1].position if len(shared) == limit else None
+    found = list(shared)
+    for partition in partitions[1:]:
+        found += store.entries(partition, kinds, since, until, after, upto, limit)
+    found.sort(key=lambda e: (e.position, e.kind))
+    return [
+        EntryText(e.partition, e.position, e.kind, e.at, dump_doc(e.doc)) for e in found[:limit]
+    ]
 
 
 def timeline_for(
@@ -241,28 +306,11 @@ def timeline_for(
     entries are merged in; nobody else's are ever read. Raises ValueError for an unknown
     kind or a limit outside 1..MAX_PAGE.
     """
-    wanted = None if kinds is None else list(kinds)
-    unknown = sorted(set(wanted or ()) - set(KINDS))
-    if unknown:
-        raise ValueError(f"Unknown timeline kind(s): {', '.join(unknown)}")
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
-
-    shared = store.entries(
-        shared_partition(mentee_id), wanted, since, until, after, limit=limit + 1
+    items, next_after = timeline_items(
+        store, mentee_id, viewer_id, kinds, since, until, after, limit
     )
-    items = [(e, False) for e in shared]
-    if viewer_id:
-        # Private entries past the shared page's last one cannot be on this page.
-        upto = shared[-1].position if len(shared) > limit else None
-        private = store.entries(
-            private_partition(mentee_id, viewer_id), wanted, since, until, after, upto, limit + 1
-        )
-        items = sorted(items + [(e, True) for e in private], key=lambda i: i[0].position)
-    page = items[:limit]
-    more = len(items) > limit
     return {
         "mentee_id": mentee_id,
-        "entries": [_as_item(entry, private) for entry, private in page],
-        "next_after": page[-1][0].position if more and page else None,
+        "entries": [item.doc() for item in items],
+        "next_after": next_after,
     }

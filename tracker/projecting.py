@@ -12,6 +12,7 @@ database (SQLite file, PostgreSQL schema, or memory) and gives:
   position up to it: a read while nothing new was written costs one query (the log's head).
   (A rebuild from another process empties the view under it: reads here may show the view
   part-built until the rebuild ends, as they may while any rebuild runs.)
+- `plan_started(mentee_id, timeline)`: whether her plan was started, remembered once it was.
 - `start_projector()`: one thread that follows the log for every view, reading and decoding
   each event once for all (the `tracker serve` background projector and the `tracker
   project` command). Only one projector per view is active across processes; the others
@@ -42,12 +43,14 @@ from projections.registry import (
 )
 from projections.runner import ViewRunner, catch_up_together
 from projections.store import ViewDatabase, ViewStore
+from projections.timeline import has_timeline
 from tracker.errors import StorageUnavailable
 from tracker.pools import recover_at_once
 from tracker.settings import Settings
 from tracker.setup_lock import setup_lock
 
 READ_TIMEOUT = 2.0
+REMEMBERED_PLANS = 10_000
 log = logging.getLogger(__name__)
 
 
@@ -99,6 +102,7 @@ class Projections:
             recover_at_once(getattr(runner.store, "datastore", None))
         self.projector: Projector | None = None
         self._reached: dict[str, int] = {}  # the highest position each view was seen at
+        self._started: set[str] = set()  # mentees whose plan the timeline view showed started
 
     @property
     def names(self) -> list[str]:
@@ -132,6 +136,23 @@ class Projections:
         self._reached[name] = max(self._reached.get(name, 0), target)
         return runner.store
 
+    def plan_started(self, mentee_id: str, timeline: ViewStore) -> bool:
+        """Whether the mentee started her plan, as `timeline` (the timeline view's store,
+        from `fresh`) says.
+
+        Remembered once true: a plan once started stays so (events are never removed; an
+        erasure blanks their text, and a rebuild puts the start back), so repeated reads of
+        her timeline skip the lookup. Forgotten all at once past `REMEMBERED_PLANS`.
+        """
+        if mentee_id in self._started:
+            return True
+        if not has_timeline(timeline, mentee_id):
+            return False
+        if len(self._started) >= REMEMBERED_PLANS:
+            self._started.clear()
+        self._started.add(mentee_id)
+        return True
+
     def status(self) -> list[ViewStatus]:
         """Each view's position, the log's head and whether a projector holds the view."""
         statuses = []
@@ -157,6 +178,7 @@ class Projections:
     ) -> dict[str, int]:
         """`rebuild` for several views at once: the log is read and decoded once for all."""
         runners = [self.runner(name) for name in names]
+        self._started.clear()
         for runner in runners:
             self._reached.pop(runner.name, None)
             runner.store.clear()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema
 import pytest
 from flask import Flask
 
+from projections.timeline import timeline_for
 from tests.web.conftest import MENTEE, MENTOR, Api, make_app, tracker
 from tracker.clock import ManualClock
 
@@ -60,6 +62,51 @@ def test_private_reflections_only_reach_their_author(api: Api) -> None:
     theirs = api.ok("GET", TIMELINE, actor=MENTOR)
     assert "reflection" not in [e["kind"] for e in theirs["items"]]
     assert "Scared" not in str(theirs)
+
+
+def openapi_nullable(schema: Any) -> Any:
+    """An OpenAPI 3.0 schema as JSON Schema: `nullable: true` becomes a type that takes null."""
+    if isinstance(schema, list):
+        return [openapi_nullable(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted = {k: openapi_nullable(v) for k, v in schema.items() if k != "nullable"}
+    if schema.get("nullable"):
+        converted["type"] = [schema["type"], "null"]
+    return converted
+
+
+def test_the_timeline_is_the_view_as_its_openapi_schema_says(api: Api, app: Flask) -> None:
+    api.start_plan()
+    api.active_mentorship()
+    goal_id = api.draft_goal()
+    api.ok(
+        "POST", f"/api/v1/plans/{MENTEE}/reflections", {"text": 'Sc\u00e4red "x"', "private": True}
+    )
+    proposal = {"changes": {"title": "Lead a team"}, "rationale": "Clearer"}
+    api.ok("POST", f"/api/v1/goals/{goal_id}/proposals", proposal, actor=MENTOR)
+    spec = api.get("/api/v1/openapi.json").get_json()
+    page_schema = {
+        "$ref": "#/components/schemas/TimelinePage",
+        "components": openapi_nullable(spec["components"]),
+    }
+    store = app.extensions["projections"].fresh("timeline")
+    for reader in (MENTEE, MENTOR):
+        answer = api.ok("GET", TIMELINE, actor=reader)
+        jsonschema.validate(answer, page_schema)
+        view = timeline_for(store, MENTEE, viewer_id=reader, limit=50)["entries"]
+        assert answer["items"] == view  # the stored entries, passed on unchanged
+    assert [e["private"] for e in answer["items"]] == [False] * len(answer["items"])
+    own = api.ok("GET", f"{TIMELINE}?kind=reflection&limit=1")
+    assert [(e["data"]["text"], e["private"]) for e in own["items"]] == [('Sc\u00e4red "x"', True)]
+
+
+def test_a_mentee_with_a_mentor_but_no_plan_has_no_timeline(api: Api) -> None:
+    api.active_mentorship()  # her invitation is in the view, her plan is not
+    assert api.get(TIMELINE).status_code == 404
+    assert api.get(GROWTH).status_code == 404
+    api.start_plan()
+    assert "Plan.Started" in types(api.ok("GET", TIMELINE))
 
 
 def test_growth_per_month(api: Api, clock: ManualClock) -> None:

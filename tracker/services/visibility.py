@@ -21,7 +21,7 @@ from projections.relationships import VIEW as RELATIONSHIPS
 from projections.relationships import relationships_for
 from projections.store import ViewStore
 from projections.timeline import VIEW as TIMELINE
-from projections.timeline import shared_partition
+from projections.timeline import TimelineItem, shared_partition
 from tracker.access import sees_proposal
 
 Doc = dict[str, Any]
@@ -33,6 +33,9 @@ DECISIONS = {
 }
 # The events whose actor is the proposer (a decision is the mentee's, but a withdrawal his).
 BY_PROPOSER = ("Proposal.Made", "Proposal.Withdrawn")
+# How a stored timeline entry of the plan or a goal begins (projections.timeline writes
+# "type" first): every reader of the plan sees those, so their text need not be read.
+SEEN_BY_EVERY_READER = ('{"type":"Plan.', '{"type":"Goal.')
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,12 @@ class Visibility:
     def sees_entry(self, entry: Doc) -> bool:
         """Whether the reader sees a timeline entry (projections.timeline)."""
         return self.sees_event(str(entry["type"]), str(entry["subject"]["id"]), entry["actor_id"])
+
+    def sees_item(self, item: TimelineItem) -> bool:
+        """`sees_entry` for an entry still in its stored JSON text, read only if it must be."""
+        if self.owner or item.text.startswith(SEEN_BY_EVERY_READER):
+            return True
+        return self.sees_entry(item.doc())
 
     def plan(self, plan: Doc | None) -> Doc | None:
         """A plan as of a moment (projections.plan_as_of) with only the proposals he sees."""

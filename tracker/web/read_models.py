@@ -16,25 +16,26 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
 from projections.growth import PERIODS, growth_for
-from projections.timeline import KINDS, VIEW, has_timeline
+from projections.timeline import KINDS, VIEW, TimelineItem
 from tracker.access import AccessDenied, Operation, Resource, signed_in
 from tracker.errors import NotFound
 from tracker.projecting import Projections, projector_mode
-from tracker.services.timeline_pages import timeline_page
+from tracker.services.timeline_pages import timeline_items_page
 from tracker.services.visibility import Visibility
 from tracker.settings import Settings
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import EXTENSION as TRACKER
 from tracker.web.context import get_tracker
-from tracker.web.pagination import NumberedPageQuery, Page, link_headers, paged
-from tracker.web.versions import Rendered
+from tracker.web.encoding import json_text, spliced_object
+from tracker.web.pagination import NumberedPageQuery, Page, link_headers, paged_json
+from tracker.web.schemas.timeline import TimelinePageSchema
 
 EXTENSION = "projections"
 _opening = threading.Lock()
@@ -135,9 +136,9 @@ def projections_of(app: Flask) -> Projections:
 @read_models.get("/plans/<mentee_id>/timeline")
 @acting
 @read_models.arguments(TimelineQuery, location="query")
-@read_models.response(200, headers=link_headers())
+@read_models.response(200, TimelinePageSchema, headers=link_headers())
 @read_models.alt_response(404, response="NOT_FOUND")
-def timeline(query: dict[str, Any], mentee_id: str) -> Rendered:
+def timeline(query: dict[str, Any], mentee_id: str) -> Response:
     """Every change to the mentee's plan in order: what, which part, who, when and why.
 
     Pages of `limit` entries (`items`); pass `next_cursor` back as `cursor`, or follow the
@@ -147,15 +148,25 @@ def timeline(query: dict[str, Any], mentee_id: str) -> Rendered:
     reader does not see are skipped, not counted.
     """
     whole_plan_access(mentee_id)
-    store = get_projections().fresh(VIEW)
-    if not has_timeline(store, mentee_id):
+    projections = get_projections()
+    store = projections.fresh(VIEW)
+    if not projections.plan_started(mentee_id, store):
         raise NotFound("plan", mentee_id)
-    found = timeline_page(
+    found = timeline_items_page(
         store, visibility_for(mentee_id, acting_user()), kinds=query.get("kind"),
         since=query.get("since"), until=query.get("until"), after=query.get("cursor"),
         limit=query["limit"],
     )  # fmt: skip
-    return paged(Page(found["entries"], found["next_after"]), mentee_id=mentee_id)
+    # The entries were checked when the view stored them: passed on as text (see schema).
+    items = [timeline_item_json(item) for item in found.items]
+    return paged_json(Page(items, found.next_after), mentee_id=mentee_id)
+
+
+def timeline_item_json(item: TimelineItem) -> str:
+    """One timeline item as JSON text, its stored document spliced in (TimelineItemSchema)."""
+    at = json_text(item.at.isoformat())
+    head = f'"position":{int(item.position)},"at":{at},"kind":{json_text(item.kind)}'
+    return spliced_object(head, item.text, '"private":true' if item.private else '"private":false')
 
 
 def visibility_for(mentee_id: str, viewer_id: str) -> Visibility:
@@ -172,8 +183,9 @@ def growth(query: dict[str, Any], mentee_id: str) -> dict[str, Any]:
     """How the plan grew, one point per week or month: goals by status, milestones planned,
     met and slipped, achievements, check-ins held, and each section's size in words."""
     whole_plan_access(mentee_id)
-    store = get_projections().fresh(VIEW)
-    if not has_timeline(store, mentee_id):
+    projections = get_projections()
+    store = projections.fresh(VIEW)
+    if not projections.plan_started(mentee_id, store):
         raise NotFound("plan", mentee_id)
     try:
         return growth_for(
