@@ -11,7 +11,8 @@ The document stays the same size however long the goal's history grows: current 
 blame, and per milestone its dates, status and move counters (moves, days slipped, pulled
 in, net), never the moves themselves. So blame, drift's figures and every event's
 projection read a bounded document; history and moves are read as entries, a page at a
-time (`goal_history_page`, `RECENT_MOVES`).
+time (`goal_history_page` oldest first for the API, `goal_revisions_newest_first` for the
+goal's page, `RECENT_MOVES`).
 """
 
 from __future__ import annotations
@@ -270,7 +271,7 @@ def goal_history_for(store: ViewStore, goal_id: str) -> dict[str, Any] | None:
     """Every revision of the goal, oldest first, each with its field-by-field diff.
 
     Its cost grows with the goal's history: where that may be long, read pages
-    (`goal_history_page`)."""
+    (`goal_history_page`, `goal_revisions_newest_first`)."""
     doc = store.get(goal_key(goal_id))
     if doc is None:
         return None
@@ -296,6 +297,56 @@ def goal_history_page(
         **_summary(doc),
         "revisions": [e.doc for e in page],
         "next_after": page[-1].position if more else None,
+    }
+
+
+def goal_revisions_newest_first(
+    store: ViewStore,
+    goal_id: str,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = 30,
+) -> dict[str, Any] | None:
+    """One page of the goal's revisions, newest first, as a page that walks back in time
+    shows them: the latest `limit` (no cursor), the `limit` just before position `before`
+    (older ones), or the `limit` just after position `after` (newer ones).
+
+    Returns the summary, `revisions`, and `older` / `newer`: the cursor to pass as `before`
+    / `after` for the next page that way (None when there is none). Reads only the page's
+    entries and one entry beyond each end, however long the history.
+    """
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
+    if before is not None and after is not None:
+        raise ValueError("page before a position or after one, not both")
+    doc = store.get(goal_key(goal_id))
+    if doc is None:
+        return None
+    partition = goal_key(goal_id)
+
+    def read(**bounds: Any) -> list[Any]:
+        return store.entries(partition, kinds=[REVISION], **bounds)
+
+    if after is None:
+        upto = None if before is None else before - 1
+        found = read(upto=upto, limit=limit + 1, descending=True)
+        page = found[:limit]
+        older = page[-1].position if len(found) > limit else None
+        top = page[0].position if page else None if upto is None else max(upto, 0)
+        newer = top if top is not None and read(after=top, limit=1) else None
+    else:
+        found = read(after=after, limit=limit + 1)
+        page = list(reversed(found[:limit]))
+        newer = page[0].position if len(found) > limit else None
+        bottom = page[-1].position if page else after + 1
+        below = read(upto=bottom - 1, limit=1, descending=True)
+        older = bottom if below else None
+    return {
+        **_summary(doc),
+        "revisions": [e.doc for e in page],
+        "older": older,
+        "newer": newer,
     }
 
 

@@ -15,6 +15,7 @@ from projections.goal_history import (
     goal_history_for,
     goal_history_page,
     goal_key,
+    goal_revisions_newest_first,
     milestone_drift_for,
     word_diff,
 )
@@ -236,3 +237,55 @@ def test_a_history_page_of_an_unknown_goal_is_none_and_a_bad_limit_is_refused(
     assert goal_history_page(store, "nope") is None
     with pytest.raises(ValueError, match="limit"):
         goal_history_page(store, "nope", limit=0)
+
+
+def test_newest_first_pages_walk_back_to_the_first_revision_and_forward_again(
+    story: Story,
+) -> None:
+    goal, _ = moved_often(story, 12)
+    store = viewed(story)
+    whole = goal_history_for(store, str(goal.id))
+    assert whole is not None
+    newest_first = list(reversed(whole["revisions"]))
+
+    back, cursor = [], None
+    while True:
+        page = goal_revisions_newest_first(store, str(goal.id), before=cursor, limit=5)
+        assert page is not None
+        back.append(page)
+        cursor = page["older"]
+        if cursor is None:
+            break
+    assert [len(p["revisions"]) for p in back] == [5, 5, 4]
+    assert [r for p in back for r in p["revisions"]] == newest_first
+    assert back[0]["newer"] is None  # the latest page has nothing newer
+    assert all(p["newer"] is not None for p in back[1:])
+
+    forward, cursor = [], back[-1]["newer"]
+    while cursor is not None:
+        page = goal_revisions_newest_first(store, str(goal.id), after=cursor, limit=5)
+        assert page is not None
+        forward.append(page["revisions"])
+        cursor = page["newer"]
+    assert [r for p in reversed(forward) for r in p] == newest_first[:10]
+
+
+def test_a_newest_first_page_past_either_end_is_empty_and_points_back(story: Story) -> None:
+    goal, _ = moved_often(story, 2)  # drafted, milestone added, 2 moves: 4 revisions
+    store = viewed(story)
+    whole = goal_history_for(store, str(goal.id))
+    assert whole is not None
+    first, last = whole["revisions"][0]["position"], whole["revisions"][-1]["position"]
+
+    before_all = goal_revisions_newest_first(store, str(goal.id), before=first)
+    after_all = goal_revisions_newest_first(store, str(goal.id), after=last)
+
+    assert before_all is not None
+    assert after_all is not None
+    assert (before_all["revisions"], before_all["older"]) == ([], None)
+    assert before_all["newer"] is not None
+    assert (after_all["revisions"], after_all["newer"]) == ([], None)
+    assert after_all["older"] == last + 1
+    assert goal_revisions_newest_first(store, "nope") is None
+    with pytest.raises(ValueError, match="not both"):
+        goal_revisions_newest_first(store, str(goal.id), before=2, after=1)

@@ -173,3 +173,58 @@ def test_drafting_a_goal_without_a_title_keeps_what_was_written(ada: Visitor, ap
     )
     assert drafted.status_code == 302
     assert "Learn to coach" in ada.text(ada.get(drafted.location))
+
+
+def revisions_on(html: str) -> list[int]:
+    """The versions of the revisions a goal page lists, top to bottom."""
+    return [int(v) for v in re.findall(r'<li class="revision" id="v(\d+)">', html)]
+
+
+def pager_link(html: str, words: str) -> str | None:
+    found = re.search(rf'href="([^"]+)">{words}</a>', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_a_long_history_is_shown_a_page_at_a_time_and_the_links_walk_all_of_it(
+    ada: Visitor, story: Story, app: Flask
+) -> None:
+    with acting(app, MENTEE) as tracker:
+        for n in range(1, 71):
+            measurable = f"The team ships {n} roadmaps on time each quarter"
+            tracker.revise_goal(
+                story.goal_id, changes={"measurable": measurable}, reason=f"r{n}", actor_id=MENTEE
+            )
+        version = tracker.get_goal(story.goal_id)["version"]
+    everything = list(range(version, 0, -1))  # one revision per event of this goal
+
+    latest = ada.get(f"/goals/{story.goal_id}").get_data(as_text=True)
+    assert revisions_on(latest) == everything[:30]
+    assert pager_link(latest, "Newer revisions") is None
+    assert "<del>69</del>" in latest  # the newest revision's inline diff
+    assert "<ins>70</ins>" in latest
+    assert "Ada Lovelace, 7 Feb 2025, v" in ada.text(ada.get(f"/goals/{story.goal_id}"))  # blame
+
+    walked, html, pages = revisions_on(latest), latest, 1
+    while (older := pager_link(html, "Older revisions")) is not None:
+        assert older.endswith("#history")
+        html = ada.get(older).get_data(as_text=True)
+        assert pager_link(html, "Newer revisions") is not None
+        walked += revisions_on(html)
+        pages += 1
+    assert walked == everything
+    assert pages == 3  # 73 revisions: drafted, activated, milestone added, 70 revisions
+
+    back = revisions_on(html)
+    while (newer := pager_link(html, "Newer revisions")) is not None:
+        html = ada.get(newer).get_data(as_text=True)
+        back = revisions_on(html) + back
+    assert back == everything
+
+
+def test_a_history_cursor_it_cannot_read_is_refused(ada: Visitor, story: Story) -> None:
+    assert ada.get(f"/goals/{story.goal_id}?before=soon").status_code == 400
+    assert "must be a position in the history" in ada.last
+    assert ada.get(f"/goals/{story.goal_id}?before=9&after=3").status_code == 400
+    past_the_start = ada.text(ada.get(f"/goals/{story.goal_id}?before=1"))
+    assert "No revisions here. See the latest ones" in past_the_start
+    assert "Older revisions" not in past_the_start

@@ -1,6 +1,6 @@
-"""A goal's page (criteria, milestones, feedback, achievements and its whole history with
-per-field blame), and its editors: draft a goal, revise it (the mentee, with a reason),
-propose a revision (her mentor)."""
+"""A goal's page (criteria, milestones, feedback, achievements, per-field blame and its
+history a page at a time, newest first), and its editors: draft a goal, revise it (the
+mentee, with a reason), propose a revision (her mentor)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from werkzeug.wrappers import Response
 
 from domain.errors import DomainError, NotAllowed
 from domain.values import GoalKind
-from projections.goal_history import goal_blame_for, goal_history_for, milestone_drift_for
+from projections.goal_history import (
+    goal_blame_for,
+    goal_revisions_newest_first,
+    milestone_drift_for,
+)
 from tracker.errors import NotFound, StaleVersion
 from tracker.web.pages import goal_form
 from tracker.web.pages.base import Page, me, pages_blueprint, relation, render, signed_in, tracker
@@ -21,13 +25,27 @@ from tracker.web.pages.plan import current_plan
 
 goal_pages = pages_blueprint("goal")
 GOAL = "/goals/<uuid:goal_id>"
+# Revisions shown at once: the page costs the same however long the goal's history grows.
+HISTORY_PAGE = 30
+
+
+def history_cursor() -> dict[str, int]:
+    """The history page asked for in the query string: `before` (older revisions) or
+    `after` (newer ones) a log position, or neither (the latest); 400 if unreadable."""
+    asked = {name: request.args[name] for name in ("before", "after") if name in request.args}
+    if len(asked) > 1:
+        abort(400, "Ask for the revisions before a position or after one, not both.")
+    for name, value in asked.items():
+        if not (value.isdigit() and len(value) < 19):
+            abort(400, f"“{name}” must be a position in the history (a whole number).")
+    return {name: int(value) for name, value in asked.items()}
 
 
 def goal_page(goal_id: str, *, status: int = 200, forms: dict[str, Form] | None = None) -> Page:
     """The goal page, with any action form that came back with errors kept as sent."""
     goal = tracker().get_goal(goal_id)
     store = read_view("goal_history")
-    history = goal_history_for(store, goal_id)
+    history = goal_revisions_newest_first(store, goal_id, **history_cursor(), limit=HISTORY_PAGE)
     blame = goal_blame_for(store, goal_id)
     if history is None or blame is None:
         raise NotFound("goal", goal_id)
@@ -41,7 +59,9 @@ def goal_page(goal_id: str, *, status: int = 200, forms: dict[str, Form] | None 
         goal=goal,
         criteria=goal_form.goal_fields(goal["kind"]),
         blame=blame["fields"],
-        revisions=list(reversed(history["revisions"])),
+        revisions=history["revisions"],
+        older=history["older"],
+        newer=history["newer"],
         moves={m["id"]: m for m in drift["milestones"]},
         proposals=[p for p in plan["pending_proposals"] if p["target_id"] == goal_id],
         serves_label=serves_label(goal.get("serves"), plan["options"]),
