@@ -21,9 +21,13 @@ run: venv
 	$(BIN)/tracker demo --if-empty
 	TRACKER_INSECURE_COOKIES=1 $(BIN)/tracker serve --bind $(HOST):$(PORT)
 
-## The whole suite: lint, format, types, import contracts, then every test.
+## The whole suite: lint, format, types, import contracts, then every test, on
+## TEST_WORKERS processes (pytest-xdist). Each test file runs whole on one of them, so its
+## module fixtures are built once (and the browser tests share one Chromium);
+## TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
 test: venv lint browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## Debian's Chromium for the browser tests (tests/e2e): Playwright drives /usr/bin/chromium
 ## and downloads no browser of its own. Installed here when missing and we are root.

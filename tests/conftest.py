@@ -2,6 +2,8 @@
 
 Each PostgreSQL test gets a schema of its own, dropped afterwards, so tests never see each
 other's events. Under CI=true an unreachable PostgreSQL fails the run instead of skipping.
+The run ends by saying where the browser tests (tests/e2e) put their screenshots: said here,
+at the root, so that it is said under pytest-xdist too (its workers' own reports go unseen).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +23,7 @@ from tracker.clock import ManualClock
 POSTGRES_URL = os.environ.get(
     "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"  # gitignored
 
 
 def _postgres_connection():  # type: ignore[no-untyped-def]
@@ -65,3 +69,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
 def memory_app(clock: ManualClock) -> TrackerApplication:
     """The application on in-memory (POPO) storage: fast, for domain-level behaviour."""
     return TrackerApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        count = len(list(SCREENSHOTS.glob("*.png")))
+        terminalreporter.write_line(f"Browser screenshots ({count}): {SCREENSHOTS}")

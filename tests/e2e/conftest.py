@@ -2,8 +2,8 @@
 Playwright through Debian's Chromium (`/usr/bin/chromium`; Playwright downloads nothing).
 
 Screenshots of the main pages go to `screenshots/` at the repository root (gitignored); the
-run prints where. Without Chromium the tests are skipped, or fail under CI=true: `make test`
-installs it.
+run prints where (tests/conftest.py). Without Chromium the tests are skipped, or fail under
+CI=true: `make test` installs it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import SCREENSHOTS
 from tracker import demo
 from tracker.app import create_app
 from tracker.cli.common import open_application
@@ -36,7 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 TIMEOUT_MS = 20_000
 
 
@@ -109,9 +109,3 @@ def screenshots() -> Path:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
     return SCREENSHOTS
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
-        count = len(list(SCREENSHOTS.glob("*.png")))
-        terminalreporter.write_line(f"Browser screenshots ({count}): {SCREENSHOTS}")
