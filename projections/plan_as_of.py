@@ -9,8 +9,8 @@ The view keeps, per mentee (partition "plan:<mentee>"):
   checkpoint before (`projections.plan_as_of_checkpoints`), since the whole state of a long plan
   (every reflection, every goal) is large and most of it unchanged.
 
-"As of" loads the last checkpoint at or before the moment (a whole one and at most F - 1
-small ones after it, in one read) and folds at most K - 1 deltas with the same reducer the
+"As of" loads the last F checkpoints at or before the moment in one read (a whole one and
+at most F - 1 small ones after it) and folds at most K - 1 deltas with the same reducer the
 live view uses, so its cost depends on K, F and the plan's size, not on the length of its
 history. (By time, finding the mark reads the mark rows after the moment: one tiny row per
 K events, not the deltas.)
@@ -133,10 +133,10 @@ def state_as_of(
     if when is None and position is None:
         return store.get(partition) or empty_plan(mentee_id)
     if when is None:
-        checkpoint = store.last_entry(partition, CHECKPOINT, position_at_or_before=position)
-        start = None if checkpoint is None else checkpoint.position
+        latest = _checkpoints(store, partition, position)
+        start = latest[0].position if latest else None
         deltas = store.entries(partition, kinds=[DELTA], after=start, upto=position)
-        return _fold(store, mentee_id, checkpoint, deltas)
+        return _fold(store, mentee_id, latest, deltas)
     return _state_at_time(store, mentee_id, when, position)
 
 
@@ -152,24 +152,28 @@ def _state_at_time(
     upto = following[0].position if following else None
     if position is not None:
         upto = position if upto is None else min(upto, position)
-    checkpoint = None
-    if start is not None:
-        (checkpoint,) = store.entries(partition, kinds=[CHECKPOINT], after=start - 1, upto=start)
+    latest = [] if start is None else _checkpoints(store, partition, start)
     # The marks bound these deltas to at most K, so their times are checked here: giving the
     # store `until` would make it find the range's bounds from every entry before `when`.
     bounded = store.entries(partition, kinds=[DELTA], after=start, upto=upto)
     deltas = [entry for entry in bounded if entry.at <= when]
-    return _fold(store, mentee_id, checkpoint, deltas)
+    return _fold(store, mentee_id, latest, deltas)
 
 
-def _fold(
-    store: ViewStore, mentee_id: str, checkpoint: Entry | None, deltas: list[Entry]
-) -> PlanState:
-    """The checkpoint's state (or the empty plan) with the deltas after it folded in."""
-    if checkpoint is None:
+def _checkpoints(store: ViewStore, partition: str, upto: int | None) -> list[Entry]:
+    """The last FULL_EVERY checkpoints at or before position `upto`, newest first."""
+    return store.entries(
+        partition, kinds=[CHECKPOINT], upto=upto, limit=FULL_EVERY, descending=True
+    )
+
+
+def _fold(store: ViewStore, mentee_id: str, latest: list[Entry], deltas: list[Entry]) -> PlanState:
+    """The state of the newest checkpoint of `latest` (or the empty plan) with the deltas
+    after it folded in."""
+    if not latest:
         state = empty_plan(mentee_id)
     else:
-        state = checkpoint_state(store, partition_of(mentee_id), checkpoint, CHECKPOINT)
+        state = checkpoint_state(store, partition_of(mentee_id), latest, CHECKPOINT)
     for entry in deltas:
         apply_event(state, record_from_entry(entry))
     return state

@@ -10,8 +10,9 @@ A checkpoint entry's document is either whole, the plan state itself, or small:
 `items` holds the items of a collection written since the checkpoint before, in the order
 first written (so new ones in the order they were made); a collection from which an item
 may have been removed meanwhile is kept `whole` instead (a removal can change the order of
-what is left). Every `FULL_EVERY`-th checkpoint of a mentee is whole, so reading one costs
-one whole state and at most FULL_EVERY - 1 small ones, read together.
+what is left). Every `FULL_EVERY`-th checkpoint of a mentee is whole, so "as of" reads the
+last FULL_EVERY checkpoints at or before the moment in one query, as it read the last one
+before: one whole state and at most FULL_EVERY - 1 small ones.
 
 Which item a record writes comes from its type (`TOUCHES`). A type the plan reducer handles
 that is not listed makes the next checkpoint whole: a new handler in projections.plan_state
@@ -26,7 +27,7 @@ from projections.plan_state import HANDLERS, PlanState
 from projections.records import EventRecord
 from projections.store import Entry, ViewStore, ViewTx
 
-FULL_EVERY = 16
+FULL_EVERY = 8
 CHANGED = "changed"
 
 # Record type -> (collection, the data field naming the item or None for the stream id,
@@ -115,18 +116,22 @@ def _changed(state: PlanState, doc: dict[str, Any]) -> dict[str, Any]:
     return {"base": doc["base"], "scalars": scalars, "items": items, "whole": whole}
 
 
-def checkpoint_state(store: ViewStore, partition: str, checkpoint: Entry, kind: str) -> PlanState:
-    """The plan state a checkpoint entry stands for (reading its whole base if small)."""
-    changed = checkpoint.doc.get(CHANGED)
-    if changed is None:
-        return checkpoint.doc
-    chain = store.entries(
-        partition, kinds=[kind], after=int(changed["base"]) - 1, upto=checkpoint.position - 1
-    )
-    state = chain[0].doc
-    for entry in [*chain[1:], checkpoint]:
-        _apply_changed(state, entry.doc[CHANGED])
-    return state
+def checkpoint_state(store: ViewStore, partition: str, latest: list[Entry], kind: str) -> PlanState:
+    """The plan state at the first of `latest`: checkpoint entries newest first, as read
+    with a limit of FULL_EVERY (which holds the whole one it builds on, if they were
+    written with FULL_EVERY or less; else that one is read apart)."""
+    for index, entry in enumerate(latest):
+        if CHANGED not in entry.doc:
+            state = entry.doc
+            for newer in reversed(latest[:index]):
+                _apply_changed(state, newer.doc[CHANGED])
+            return state
+    oldest = latest[-1]
+    earlier = store.entries(
+        partition, kinds=[kind], after=int(oldest.doc[CHANGED]["base"]) - 1,
+        upto=oldest.position - 1,
+    )  # fmt: skip
+    return checkpoint_state(store, partition, [*latest, *reversed(earlier)], kind)
 
 
 def _apply_changed(state: PlanState, changed: dict[str, Any]) -> None:

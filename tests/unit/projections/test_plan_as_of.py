@@ -279,7 +279,7 @@ def test_as_of_reads_at_most_one_checkpoint_interval_of_deltas(story: Story) -> 
 @given(
     data=st.data(),
     checkpoint_every=st.integers(min_value=1, max_value=6),
-    full_every=st.integers(min_value=1, max_value=4),
+    full_every=st.integers(min_value=1, max_value=12),  # above FULL_EVERY too
 )
 def test_as_of_every_moment_equals_a_fresh_replay_up_to_it(
     data: st.DataObject, checkpoint_every: int, full_every: int
