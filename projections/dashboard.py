@@ -13,10 +13,15 @@ The seen-cursor is the mentor's own state, not the mentee's history, so it is no
 lives in a store of its own ("dashboard_seen", never rebuilt, since no event could restore
 it) as the tracking position "seen:<mentor>", which only moves forward. "Today" and the
 idle threshold are arguments: projections never read the clock.
+
+Who may see which change is the caller's to say (`sees_change`): the view keeps every
+change of a mentee, and what one mentor lists, counts (`more_changes`) and is offered to
+mark as seen (`latest_position`) are only those he sees.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -43,6 +48,10 @@ from projections.store import ViewProjection, ViewStore, ViewTx
 CHANGE = "change"
 SEEN_VIEW = "dashboard_seen"
 DEFAULT_IDLE_DAYS = 30
+# Whether the mentor sees a change (mentee id, change summary with its position).
+SeesChange = Callable[[str, dict[str, Any]], bool]
+# At most this many changes of one mentee are read to fill her list with ones he sees.
+MAX_SCANNED_CHANGES = 2_000
 
 
 class DashboardProjection(ViewProjection):
@@ -112,11 +121,15 @@ def dashboard_for(
     idle_days: int = DEFAULT_IDLE_DAYS,
     seen_position: int = 0,
     changes_limit: int = 50,
+    sees_change: SeesChange | None = None,
 ) -> dict[str, Any]:
     """The mentor's dashboard as of `today`: one card per active mentorship, newest first.
 
-    `seen_position` is where the mentor last looked (see `seen_position`); changes after it
-    are listed per mentee, newest first, at most `changes_limit` each.
+    `seen_position` is where the mentor last looked (see `seen_position`); the changes after
+    it that `sees_change` lets him see (all if None) are listed per mentee, newest first, at
+    most `changes_limit` each, `more_changes` if he sees more. `latest_position` is the
+    newest of the listed changes (or `seen_position`), so it tells him nothing he is not
+    shown, and marking it seen marks every change he sees.
     """
     mentor = store.get(f"mentor:{mentor_id}") or {"mentorships": []}
     cards, invitations = [], []
@@ -127,7 +140,11 @@ def dashboard_for(
             invitations.append({"mentorship_id": mentorship_id, **_invitation(mentorship)})
         elif status == MentorshipStatus.ACTIVE.value:
             card = _card(store, mentorship_id, mentorship, today, idle_days)
-            card.update(_changes(store, card["mentee_id"], mentor_id, seen_position, changes_limit))
+            card.update(
+                _changes(
+                    store, card["mentee_id"], mentor_id, seen_position, changes_limit, sees_change
+                )
+            )
             cards.append(card)
     latest = max((c["latest_position"] for c in cards), default=seen_position)
     return {
@@ -166,19 +183,37 @@ def _card(
 
 
 def _changes(
-    store: ViewStore, mentee_id: str, mentor_id: str, seen: int, limit: int
+    store: ViewStore,
+    mentee_id: str,
+    mentor_id: str,
+    seen: int,
+    limit: int,
+    sees: SeesChange | None,
 ) -> dict[str, Any]:
+    """The newest `limit` changes after `seen` that he sees, read newest first in growing
+    batches until one more is found (so `more_changes` counts only what he sees), the
+    changes end, or `MAX_SCANNED_CHANGES` were read."""
     partition = f"changes:{mentee_id}"
-    newest = store.entries(partition, kinds=[CHANGE], after=seen, descending=True, limit=limit + 1)
-    last = store.last_entry(partition, CHANGE)
-    changes = [
-        {"position": e.position, **e.doc, "by_you": e.doc["actor_id"] == mentor_id}
-        for e in newest[:limit]
-    ]
+    shown: list[dict[str, Any]] = []
+    upto: int | None = None
+    batch, scanned = limit + 1, 0
+    while len(shown) <= limit and scanned < MAX_SCANNED_CHANGES:
+        found = store.entries(
+            partition, kinds=[CHANGE], after=seen, upto=upto, descending=True, limit=batch
+        )
+        scanned += len(found)
+        for entry in found:
+            change = {"position": entry.position, **entry.doc}
+            if sees is None or sees(mentee_id, change):
+                shown.append({**change, "by_you": change["actor_id"] == mentor_id})
+        if len(found) < batch:
+            break
+        upto, batch = found[-1].position - 1, min(batch * 2, 500)
+    listed = shown[:limit]
     return {
-        "changes_since_seen": changes,
-        "more_changes": len(newest) > limit,
-        "latest_position": 0 if last is None else last.position,
+        "changes_since_seen": listed,
+        "more_changes": len(shown) > limit,
+        "latest_position": listed[0]["position"] if listed else 0,
     }
 
 

@@ -170,3 +170,60 @@ def test_marking_changes_seen(api: Api) -> None:
     assert beyond.status_code == 422
     assert api.post(f"{DASHBOARD}/seen", {"position": "x"}, actor=MENTOR).status_code == 422
     assert api.post(f"{DASHBOARD}/seen", {"position": latest}, actor=MENTEE).status_code == 403
+
+
+HAL = "hal"  # Ada's second mentor in the test below
+
+
+def second_mentor(api: Api) -> str:
+    """Hal, Ada's second active mentor; his mentorship's id."""
+    invitation = {
+        "mentee_id": MENTEE, "mentor_id": HAL, "help_wanted": "Negotiate a promotion",
+        "duration": "six months", "frequency": "monthly",
+    }  # fmt: skip
+    mentorship_id = str(api.ok("POST", "/api/v1/mentorships", invitation)["id"])
+    agreement = {"cadence_days": 30, "meeting_minutes": 60, "guidance": "career"}
+    accept = f"/api/v1/mentorships/{mentorship_id}/accept"
+    api.ok("POST", accept, agreement, actor=HAL, version=1)
+    return mentorship_id
+
+
+def test_the_dashboard_counts_only_changes_its_mentor_may_see(api: Api) -> None:
+    api.start_plan()
+    api.active_mentorship()
+    halls = second_mentor(api)
+    goal_id = api.draft_goal()
+    seen = api.ok("GET", DASHBOARD, actor=MENTOR)["latest_position"]
+    api.ok("POST", f"{DASHBOARD}/seen", {"position": seen}, actor=MENTOR)
+
+    edit_vision(api, "Lead a team")  # Grace may see this
+    for n in range(51):  # and none of these: Hal's pending proposals, his check-in, her secret
+        proposal = {"changes": {"title": f"Lead {n} teams"}, "rationale": f"Bolder {n}"}
+        api.ok("POST", f"/api/v1/goals/{goal_id}/proposals", proposal, actor=HAL)
+    api.ok("POST", f"/api/v1/mentorships/{halls}/check-ins", {"scheduled_for": "2025-02-01"})
+    api.ok("POST", f"{PLAN}/reflections", {"text": "Scared", "private": True})
+
+    graces = api.ok("GET", DASHBOARD, actor=MENTOR)
+    hals = api.ok("GET", f"/api/v1/mentors/{HAL}/dashboard", actor=HAL)
+
+    (card,) = graces["mentees"]
+    (edit,) = card["changes_since_seen"]
+    assert edit["type"] == "Plan.SectionEdited"
+    assert card["more_changes"] is False  # 52 changes after her cursor, but one hers to see
+    assert card["latest_position"] == graces["latest_position"] == edit["position"]
+    assert "Bolder" not in str(graces)
+    (his,) = hals["mentees"]
+    assert len(his["changes_since_seen"]) == 50
+    assert his["more_changes"] is True  # he sees his own proposals: more than 50 changes
+    newest = his["changes_since_seen"][:2]
+    assert [(c["type"], c["by_you"]) for c in newest] == [
+        ("CheckIn.Scheduled", False),  # Ada put their check-in in the diary
+        ("Proposal.Made", True),
+    ]
+    assert hals["latest_position"] > graces["latest_position"]
+
+    api.ok("POST", f"{DASHBOARD}/seen", {"position": graces["latest_position"]}, actor=MENTOR)
+    assert api.ok("GET", DASHBOARD, actor=MENTOR)["mentees"][0]["changes_since_seen"] == []
+    edit_vision(api, "Lead two teams")
+    after = api.ok("GET", DASHBOARD, actor=MENTOR)["mentees"][0]
+    assert [c["type"] for c in after["changes_since_seen"]] == ["Plan.SectionEdited"]

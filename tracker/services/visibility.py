@@ -138,19 +138,3 @@ class Visibility:
     def sees_listed(self, proposal: Doc) -> bool:
         """Whether the reader sees a proposal as the views list it (with id and proposer)."""
         return self.sees_proposal(str(proposal["id"]), proposal.get("proposed_by"))
-
-
-def dashboard_seen_by(board: Doc, stores: Stores) -> Doc:
-    """A mentor's dashboard (projections.dashboard) with, for each mentee, only the proposals,
-    check-ins and mentorships he sees among her pending proposals and changes."""
-    mentees = []
-    for card in board["mentees"]:
-        seen = Visibility(str(card["mentee_id"]), str(board["mentor_id"]), stores)
-        pending = [p for p in card["pending_proposals"] if seen.sees_listed(p)]
-        changes = [
-            c
-            for c in card["changes_since_seen"]
-            if seen.sees_event(c["type"], c["stream_id"], c["actor_id"])
-        ]
-        mentees.append({**card, "pending_proposals": pending, "changes_since_seen": changes})
-    return {**board, "mentees": mentees}

@@ -20,13 +20,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from werkzeug.exceptions import NotFound as NoSuchThing
 
 from domain.errors import NotAllowed
-from projections.dashboard import SEEN_VIEW, dashboard_for, mark_seen, seen_position
+from projections.dashboard import SEEN_VIEW, mark_seen, seen_position
 from projections.goal_history import goal_blame_for, goal_history_page, milestone_drift_for
 from projections.plan_as_of import has_plan, plan_as_of, plan_diff
 from projections.roadmap import roadmap_for
 from tracker.access import READ_PLAN_SCOPE, WRITE_PLAN_SCOPE, signed_in
 from tracker.errors import NotFound
-from tracker.services.visibility import dashboard_seen_by
+from tracker.services.dashboard import mentor_dashboard
 from tracker.web.actor import acting, acting_user
 from tracker.web.blueprint import ApiBlueprint
 from tracker.web.context import get_tracker
@@ -271,15 +271,14 @@ def dashboard(query: dict[str, Any], mentor_id: str) -> dict[str, Any]:
     """For each mentee: last and next check-in, overdue action items, idle goals, pending
     proposals, what changed since the mentor last looked, and her checklist. Only the
     mentor herself reads it (403 otherwise). What is between a mentee and another of her
-    mentors (his proposals until she accepts them, their check-ins) is left out."""
+    mentors (his proposals until she accepts them, their check-ins) is left out, and
+    `more_changes` and `latest_position` count only the changes he sees."""
     _own_dashboard(mentor_id)
     projections = get_projections()
-    seen = seen_position(projections.database.store(SEEN_VIEW), mentor_id)
-    board = dashboard_for(
-        projections.fresh("dashboard"), mentor_id, today=_today(query),
-        idle_days=query["idle_days"], seen_position=seen,
+    return mentor_dashboard(
+        projections.fresh, projections.database.store(SEEN_VIEW), mentor_id,
+        today=_today(query), idle_days=query["idle_days"],
     )  # fmt: skip
-    return dashboard_seen_by(board, projections.fresh)
 
 
 @plan_read_models.post("/mentors/<mentor_id>/dashboard/seen")

@@ -306,3 +306,66 @@ def test_a_changed_agreement_moves_the_next_check_in_and_an_ended_one_drops_the_
     scene.story.save(scene.mentorship)
     scene.project()
     assert dashboard_for(scene.store, "maria", today=date(2025, 2, 10))["mentees"] == []
+
+
+def test_what_the_caller_hides_is_neither_listed_nor_counted(scene: Scene) -> None:
+    for n in range(12):  # revisions of her goal, the last three hidden from this reader
+        scene.goal.revise(
+            changes={"title": f"Lead {n} pipelines"}, reason=f"r{n}", actor_id="ana",
+            at=scene.story.later(),
+        )  # fmt: skip
+    scene.story.save(scene.goal)
+    scene.project()
+    everything = dashboard_for(scene.store, "maria", today=date(2025, 2, 1))
+    hidden = {c["position"] for c in everything["mentees"][0]["changes_since_seen"][:3]}
+
+    def sees(mentee_id: str, change: dict) -> bool:  # type: ignore[type-arg]
+        assert mentee_id == "ana"
+        return change["position"] not in hidden
+
+    board = dashboard_for(
+        scene.store, "maria", today=date(2025, 2, 1), changes_limit=4, sees_change=sees
+    )
+    (card,) = board["mentees"]
+    listed = [c["position"] for c in card["changes_since_seen"]]
+    assert len(listed) == 4
+    assert not hidden & set(listed)
+    assert board["latest_position"] == card["latest_position"] == listed[0]
+    assert card["more_changes"] is True
+    shown = [c["position"] for c in everything["mentees"][0]["changes_since_seen"][3:]]
+    assert listed == shown[:4]
+    only_hidden_after = dashboard_for(
+        scene.store, "maria", today=date(2025, 2, 1), seen_position=listed[0], sees_change=sees
+    )
+    assert only_hidden_after["mentees"][0]["changes_since_seen"] == []
+    assert only_hidden_after["mentees"][0]["more_changes"] is False
+    assert only_hidden_after["latest_position"] == listed[0]  # the cursor it was given
+
+
+def test_a_long_run_of_hidden_changes_is_read_only_so_far(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(12):
+        scene.goal.revise(
+            changes={"title": f"Lead {n} pipelines"}, reason=f"r{n}", actor_id="ana",
+            at=scene.story.later(),
+        )  # fmt: skip
+    scene.story.save(scene.goal)
+    scene.project()
+    positions = [
+        c["position"]
+        for c in dashboard_for(scene.store, "maria", today=date(2025, 2, 1))["mentees"][0][
+            "changes_since_seen"
+        ]
+    ]
+    oldest = min(positions)
+    monkeypatch.setattr("projections.dashboard.MAX_SCANNED_CHANGES", 6)
+
+    board = dashboard_for(
+        scene.store, "maria", today=date(2025, 2, 1), changes_limit=2,
+        sees_change=lambda _, change: change["position"] == oldest,
+    )  # fmt: skip
+
+    (card,) = board["mentees"]  # the one change he sees lies past the changes read
+    assert (card["changes_since_seen"], card["more_changes"]) == ([], False)
+    assert board["latest_position"] == 0

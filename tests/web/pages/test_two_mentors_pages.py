@@ -4,10 +4,13 @@ she accepted is part of her plan's history, credited, for both."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 
-from tests.web.pages.conftest import MENTEE, STRANGER, Story, Visitor, acting, service
+from tests.web.pages.conftest import MENTEE, MENTOR, STRANGER, Story, Visitor, acting, service
+from tracker.web.read_models import projections_of
 
 OTHER = STRANGER  # Eve, whom Ada invites as her second mentor here
 # Grace's pending proposal (its rationale, the value it proposes, the goal page's line about
@@ -91,3 +94,38 @@ def test_a_proposal_she_declined_stays_between_her_and_its_proposer(
     assert "Not this year" not in eves["timeline"]
     assert "declined a proposed change" not in eves["timeline"]
     assert "Not this year" in grace.text(grace.get(f"/plans/{MENTEE}/timeline"))
+
+
+def seen_form_position(html: str) -> int | None:
+    """The position the dashboard's "Mark all as seen" form would mark (None: no form)."""
+    found = re.search(r'name="position" value="(\d+)"', html)
+    return int(found.group(1)) if found else None
+
+
+def test_her_other_mentors_doings_are_not_counted_on_a_mentors_dashboard(
+    app: Flask, story: Story, eve: Visitor
+) -> None:
+    eve.get("/dashboard")
+    eve.submit("/dashboard/seen", {"position": seen_form_position(eve.last)})
+    with acting(app, MENTEE) as tracker:
+        tracker.edit_plan_section(
+            MENTEE, section="vision_statement", fields={"statement": "Calm teams ship."},
+            reason="Shorter", actor_id=MENTEE,
+        )  # fmt: skip
+        tracker.reflect(MENTEE, text="Am I ready?", private=True, actor_id=MENTEE)
+    with acting(app, MENTOR) as tracker:
+        for n in range(55):  # Grace's pending proposals: Eve may not know of them
+            tracker.propose_goal_revision(
+                story.goal_id, changes={"title": f"Lead {n} teams"}, rationale=f"Bolder {n}",
+                actor_id=MENTOR,
+            )  # fmt: skip
+
+    page = eve.text(eve.get("/dashboard"))
+
+    assert "1 change by your mentees since you last looked" in page  # not "1 or more"
+    assert "Ada Lovelace edited the section" in page
+    assert "Bolder" not in page
+    with app.app_context():
+        changes = projections_of(app).fresh("dashboard").entries(f"changes:{MENTEE}")
+    edit = max(c.position for c in changes if c.doc["type"] == "Plan.SectionEdited")
+    assert seen_form_position(eve.last) == edit < changes[-1].position  # not Grace's last

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
-from projections.dashboard import SEEN_VIEW, dashboard_for, mark_seen, seen_position
-from tracker.services.visibility import dashboard_seen_by
+from projections.dashboard import SEEN_VIEW, mark_seen
+from tracker.services.dashboard import mentor_dashboard
 from tracker.web.pages.base import Page, me, pages_blueprint, render, signed_in, tracker
 from tracker.web.pages.forms import Form
 from tracker.web.read_models import get_projections
@@ -20,14 +20,11 @@ IDLE_DAYS = 30
 @signed_in
 def dashboard() -> Page:
     """Only the mentor's own dashboard: nobody reads another's."""
-    mentor_id = me()
     projections = get_projections()
-    seen = seen_position(projections.database.store(SEEN_VIEW), mentor_id)
-    found = dashboard_for(
-        projections.fresh("dashboard"), mentor_id, today=tracker().now_date(),
-        idle_days=IDLE_DAYS, seen_position=seen,
+    board = mentor_dashboard(
+        projections.fresh, projections.database.store(SEEN_VIEW), me(),
+        today=tracker().now_date(), idle_days=IDLE_DAYS,
     )  # fmt: skip
-    board = dashboard_seen_by(found, projections.fresh)
     return render("dashboard.html", here="dashboard", board=board)
 
 
