@@ -5,15 +5,15 @@ The view keeps, per mentee (partition "plan:<mentee>"):
 - every record of her plan as a "delta" entry (the record itself, JSON);
 - every `CHECKPOINT_EVERY` (K) records of hers, a "checkpoint" entry, and a tiny "mark"
   entry in the partition "marks:<mentee>" to find it by time. Every `FULL_EVERY` (F)-th
-  checkpoint holds the whole state; those between hold only what changed since the
-  checkpoint before (`projections.plan_as_of_checkpoints`), since the whole state of a long plan
-  (every reflection, every goal) is large and most of it unchanged.
+  checkpoint holds the whole state; those between hold only what changed since that one
+  (`projections.plan_as_of_checkpoints`), since the whole state of a long plan (every
+  reflection, every goal) is large and most of it unchanged.
 
-"As of" loads the last F checkpoints at or before the moment in one read (a whole one and
-at most F - 1 small ones after it) and folds at most K - 1 deltas with the same reducer the
-live view uses, so its cost depends on K, F and the plan's size, not on the length of its
-history. (By time, finding the mark reads the mark rows after the moment: one tiny row per
-K events, not the deltas.)
+"As of" loads the last checkpoint at or before the moment (and, if it is a small one, the
+whole one it builds on) and folds at most K - 1 deltas with the same reducer the live view
+uses, so its cost depends on K, F and the plan's size, not on the length of its history.
+(By time, finding the mark reads the mark rows after the moment: one tiny row per K
+events, not the deltas.)
 
 "As of a time" means: the plan after the last change made at or before that time.
 Streams are routed to their mentee by small "stream:<id>" documents written when a plan,
@@ -133,10 +133,10 @@ def state_as_of(
     if when is None and position is None:
         return store.get(partition) or empty_plan(mentee_id)
     if when is None:
-        latest = _checkpoints(store, partition, position)
-        start = latest[0].position if latest else None
+        checkpoint = store.last_entry(partition, CHECKPOINT, position_at_or_before=position)
+        start = None if checkpoint is None else checkpoint.position
         deltas = store.entries(partition, kinds=[DELTA], after=start, upto=position)
-        return _fold(store, mentee_id, latest, deltas)
+        return _fold(store, mentee_id, checkpoint, deltas)
     return _state_at_time(store, mentee_id, when, position)
 
 
@@ -152,28 +152,24 @@ def _state_at_time(
     upto = following[0].position if following else None
     if position is not None:
         upto = position if upto is None else min(upto, position)
-    latest = [] if start is None else _checkpoints(store, partition, start)
+    checkpoint = None
+    if start is not None:
+        (checkpoint,) = store.entries(partition, kinds=[CHECKPOINT], after=start - 1, upto=start)
     # The marks bound these deltas to at most K, so their times are checked here: giving the
     # store `until` would make it find the range's bounds from every entry before `when`.
     bounded = store.entries(partition, kinds=[DELTA], after=start, upto=upto)
     deltas = [entry for entry in bounded if entry.at <= when]
-    return _fold(store, mentee_id, latest, deltas)
+    return _fold(store, mentee_id, checkpoint, deltas)
 
 
-def _checkpoints(store: ViewStore, partition: str, upto: int | None) -> list[Entry]:
-    """The last FULL_EVERY checkpoints at or before position `upto`, newest first."""
-    return store.entries(
-        partition, kinds=[CHECKPOINT], upto=upto, limit=FULL_EVERY, descending=True
-    )
-
-
-def _fold(store: ViewStore, mentee_id: str, latest: list[Entry], deltas: list[Entry]) -> PlanState:
-    """The state of the newest checkpoint of `latest` (or the empty plan) with the deltas
-    after it folded in."""
-    if not latest:
+def _fold(
+    store: ViewStore, mentee_id: str, checkpoint: Entry | None, deltas: list[Entry]
+) -> PlanState:
+    """The checkpoint's state (or the empty plan) with the deltas after it folded in."""
+    if checkpoint is None:
         state = empty_plan(mentee_id)
     else:
-        state = checkpoint_state(store, partition_of(mentee_id), latest, CHECKPOINT)
+        state = checkpoint_state(store, partition_of(mentee_id), checkpoint, CHECKPOINT)
     for entry in deltas:
         apply_event(state, record_from_entry(entry))
     return state

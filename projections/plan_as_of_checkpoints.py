@@ -7,12 +7,12 @@ A checkpoint entry's document is either whole, the plan state itself, or small:
                  "items": {<collection>: {<id>: <item>, ...}, ...},
                  "whole": {<collection>: {<every item>}, ...}}}
 
-`items` holds the items of a collection written since the checkpoint before, in the order
+`items` holds the items of a collection written since the whole checkpoint, in the order
 first written (so new ones in the order they were made); a collection from which an item
 may have been removed meanwhile is kept `whole` instead (a removal can change the order of
-what is left). Every `FULL_EVERY`-th checkpoint of a mentee is whole, so "as of" reads the
-last FULL_EVERY checkpoints at or before the moment in one query, as it read the last one
-before: one whole state and at most FULL_EVERY - 1 small ones.
+what is left). Every `FULL_EVERY`-th checkpoint of a mentee is whole, so what a small one
+holds is bounded by FULL_EVERY checkpoint intervals, and "as of" reads at most two: the
+checkpoint, as before, and the whole one it builds on.
 
 Which item a record writes comes from its type (`TOUCHES`). A type the plan reducer handles
 that is not listed makes the next checkpoint whole: a new handler in projections.plan_state
@@ -61,8 +61,8 @@ def empty_changes() -> dict[str, Any]:
 
 
 class Changes:
-    """What changed in one mentee's plan since her last checkpoint: a document of the view,
-    read and written through the projection's transaction."""
+    """What changed in one mentee's plan since her last whole checkpoint: a document of the
+    view, read and written through the projection's transaction."""
 
     def __init__(self, tx: ViewTx, key: str) -> None:
         self.tx, self.key = tx, key
@@ -88,16 +88,17 @@ class Changes:
         self.tx.put(self.key, self.doc)
 
     def checkpoint(self, state: PlanState, position: int, full_every: int) -> dict[str, Any]:
-        """The document of the checkpoint at `position` (whole or small); starts afresh."""
+        """The document of the checkpoint at `position` (whole or small); after a whole one,
+        starts afresh."""
         doc = self.doc
         whole = doc["unknown"] or doc["base"] is None or doc["since_whole"] + 1 >= full_every
         if whole:
             checkpoint: dict[str, Any] = state
             doc["base"], doc["since_whole"] = position, 0
+            doc["items"], doc["whole"], doc["unknown"] = {}, [], False
         else:
             checkpoint = {CHANGED: _changed(state, doc)}
             doc["since_whole"] += 1
-        doc["items"], doc["whole"], doc["unknown"] = {}, [], False
         self.tx.put(self.key, doc)
         return checkpoint
 
@@ -116,22 +117,16 @@ def _changed(state: PlanState, doc: dict[str, Any]) -> dict[str, Any]:
     return {"base": doc["base"], "scalars": scalars, "items": items, "whole": whole}
 
 
-def checkpoint_state(store: ViewStore, partition: str, latest: list[Entry], kind: str) -> PlanState:
-    """The plan state at the first of `latest`: checkpoint entries newest first, as read
-    with a limit of FULL_EVERY (which holds the whole one it builds on, if they were
-    written with FULL_EVERY or less; else that one is read apart)."""
-    for index, entry in enumerate(latest):
-        if CHANGED not in entry.doc:
-            state = entry.doc
-            for newer in reversed(latest[:index]):
-                _apply_changed(state, newer.doc[CHANGED])
-            return state
-    oldest = latest[-1]
-    earlier = store.entries(
-        partition, kinds=[kind], after=int(oldest.doc[CHANGED]["base"]) - 1,
-        upto=oldest.position - 1,
-    )  # fmt: skip
-    return checkpoint_state(store, partition, [*latest, *reversed(earlier)], kind)
+def checkpoint_state(store: ViewStore, partition: str, checkpoint: Entry, kind: str) -> PlanState:
+    """The plan state a checkpoint entry stands for (reading its whole base if small)."""
+    changed = checkpoint.doc.get(CHANGED)
+    if changed is None:
+        return checkpoint.doc
+    base = int(changed["base"])
+    (whole,) = store.entries(partition, kinds=[kind], after=base - 1, upto=base)
+    state = whole.doc
+    _apply_changed(state, changed)
+    return state
 
 
 def _apply_changed(state: PlanState, changed: dict[str, Any]) -> None:

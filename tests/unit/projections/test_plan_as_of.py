@@ -336,8 +336,9 @@ def test_checkpoints_between_whole_ones_hold_only_what_changed(story: Story) -> 
     whole = [len(json.dumps(c.doc)) for c in checkpoints if "changed" not in c.doc]
     assert len(whole) == 7
     assert len(small) == 18
-    assert max(small) < 1.2 * min(small)  # 16 reflections each, however long the plan
-    assert whole[-1] > 10 * max(small)
+    # At most three intervals' reflections (48) each, however long the plan grows.
+    assert max(small) < 3.5 * min(small)
+    assert whole[-1] > 5 * max(small)
     for checkpoint in checkpoints:
         replayed = replay([r for r in story.records if r.position <= checkpoint.position], "ana")
         assert state_as_of(view.view, "ana", position=checkpoint.position) == as_json(replayed)
