@@ -45,8 +45,13 @@ PUBLIC = {
     "GET /healthz", "GET /readyz", "GET /metrics", f"GET {API}/ping",
     f"GET {API}/event-schemas", f"GET {API}/event-schemas/{{type_name}}",
     f"POST {API}/session", f"DELETE {API}/session",
+    # A capability URL: its secret is the access, for whoever holds it, so no role applies
+    # (tests/web/test_calendar_feeds.py shows it reads that one calendar only).
+    f"GET {API}/calendars/{{secret}}.ics",
 }  # fmt: skip
-SELF = {f"GET {API}/session", f"GET {API}/account"}
+SELF = {f"GET {API}/session", f"GET {API}/account", f"GET {API}/account/calendar-feeds"}
+# Anyone who may read Ada's calendar may subscribe to it.
+SUBSCRIBE = {f"POST {API}/account/calendar-feeds"}
 FEED = {f"GET {API}/events", f"GET {API}/events/stream", f"GET {API}/streams/{{stream_id}}/events"}
 ADMIN = {f"GET {API}/accounts", f"POST {API}/accounts/{{user_id}}/disable"}
 TOKENS = {
@@ -144,6 +149,7 @@ BODIES: dict[str, Any] = {
     f"POST {API}/check-ins/{{check_in_id}}/notes": {"text": "Note", "private": False},
     f"POST {API}/mentors/{{mentor_id}}/dashboard/seen": {"position": 1},
     f"POST {API}/account/tokens": {"name": "t", "scopes": ["read:plan"]},
+    f"POST {API}/account/calendar-feeds": {"mentee_id": ADA},
     f"DELETE {API}/account": {"password": "not the password at all"},
     f"POST {API}/accounts/{{user_id}}/disable": {},
     f"POST {API}/accounts": {
@@ -250,6 +256,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     world.headers["integrator"] = people.integrator()
     world.headers["anonymous"] = {}
     world.ids["token_id"] = people.accounts.list_tokens(ADA)[0].token_id
+    world.ids["feed_id"] = people.accounts.calendar_feeds.create(ADA, ADA).info.feed_id
     people.account("root", password=PASSWORD, admin=True)
     spec = app.test_client().get(f"{API}/openapi.json").get_json()
     world.operations = [
@@ -285,9 +292,9 @@ def allowed(role: str, operations: list[tuple[str, str]]) -> set[str]:
     graces = {op for op in adas if re.search(r"{(mentorship_id|check_in_id|proposal_id)}", op)}
     return {
         "owner": SELF | (adas - PROPOSE - RESPOND),
-        "mentor": SELF | DASHBOARD | reads | PROPOSE | COMMENT | MENTORSHIP | check_ins,
-        "other mentor": SELF | (reads - graces) | (PROPOSE - graces) | COMMENT,
-        "supporter with share": SELF | SHARED_WITH_SAM,
+        "mentor": SELF | DASHBOARD | reads | PROPOSE | COMMENT | MENTORSHIP | check_ins | SUBSCRIBE,
+        "other mentor": SELF | (reads - graces) | (PROPOSE - graces) | COMMENT | SUBSCRIBE,
+        "supporter with share": SELF | SHARED_WITH_SAM | SUBSCRIBE,
         "integrator": SELF | FEED,
         "admin": SELF | ADMIN | TOKENS,
         "anonymous": set(),
@@ -304,6 +311,7 @@ def request_for(world: World, method: str, path: str, *, guessed: bool) -> dict[
     made_up.update({k: "zed" for k in ("mentee_id", "mentor_id", "user_id") if k in ids})
     made_up.update({k: ids[k] for k in ("section", "type_name") if k in ids})
     made_up["token_id"] = "tok_0123456789ab"
+    made_up["feed_id"] = "feed_0123456789ab"
     values = made_up if guessed else ids
     url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path) + QUERIES.get(key, "")
     body = BODIES.get(key)
@@ -356,7 +364,7 @@ def normalised(response: TestResponse) -> tuple[Any, ...]:
     """What a refusal tells: status, kind and detail, with ids and names made neutral."""
     body = response.get_json(silent=True) or {}
     detail = UUID_PATTERN.sub("<id>", str(body.get("detail", "")))
-    detail = re.sub(r"\b(ada|zed|grace|tok_\w+)\b", "<name>", detail)
+    detail = re.sub(r"\b(ada|zed|grace|tok_\w+|feed_\w+)\b", "<name>", detail)
     return response.status_code, body.get("type"), detail
 
 
