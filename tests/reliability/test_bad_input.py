@@ -96,9 +96,11 @@ def records_of(world: World, mentee: str, mentor: str) -> dict[str, str]:
     spare = Accounts.for_application(world.tracker).issue_token(
         mentee, scopes=["read:plan"], name="spare"
     )
+    feed = Accounts.for_application(world.tracker).calendar_feeds.create(mentee, mentee)
     return {
         "user_id": mentee,
         "token_id": spare.info.token_id,
+        "feed_id": feed.info.feed_id,
         "mentee_id": mentee,
         "mentor_id": mentor,
         "option_id": option["item_id"],
