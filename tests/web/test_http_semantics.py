@@ -216,12 +216,12 @@ def test_appends_racing_on_one_goal_all_land(sqlite_url: str, clock: ManualClock
 def test_of_two_overwrites_racing_from_the_current_version_one_gets_a_409(
     sqlite_url: str, clock: ManualClock
 ) -> None:
-    apps = [make_app(sqlite_url, clock) for _ in range(2)]
-    api = Api(apps[0].test_client())
+    apps = [make_app(sqlite_url, clock) for _ in range(3)]
+    api = Api(apps[2].test_client())  # a third worker writes it: neither racer has a copy
     api.start_plan()
     goal = f"/api/v1/goals/{api.draft_goal()}"
     both_loaded = threading.Barrier(2, timeout=20)
-    for app in apps:
+    for app in apps[:2]:
         hold_after_load(app, both_loaded, times=1)
 
     def revise(index: int) -> TestResponse:

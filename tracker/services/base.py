@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
@@ -158,11 +159,70 @@ class UseCases(Application[UUID]):
         expected_version: int | None,
         action: Callable[[A], Any],
     ) -> Receipt:
+        cached = self._cached_at(cls, ident, expected_version)
+        if cached is not None:
+            receipt = self._try_on_cached(cached, expected_version, action)
+            if receipt is not None:
+                return receipt
         aggregate = self.load(cls, ident)
+        created = self._act(aggregate, expected_version, action)
+        return self._save((aggregate,), expected=expected_version, created=created)
+
+    def _act(
+        self, aggregate: A, expected_version: int | None, action: Callable[[A], Any]
+    ) -> dict[str, str]:
+        """Refuse a stale expected version, apply the action: what it created, if anything."""
         self.require_version(aggregate, expected_version)
         result = action(aggregate)
-        created = {"item_id": result} if isinstance(result, str) else {}
-        return self._save((aggregate,), expected=expected_version, created=created)
+        return {"item_id": result} if isinstance(result, str) else {}
+
+    def _cached_at(self, cls: type[A], ident: UUID | str, version: int | None) -> A | None:
+        """A copy of the aggregate as this process last saw it, if that was at `version`,
+        the version the writer says it last read; else None (load it from the store).
+
+        Loading would first read the events written since (a round trip, usually none).
+        The copy may be behind the store all the same: `_try_on_cached` finds out.
+        """
+        cache = self.repository.cache
+        if version is None or cache is None or not self.repository.fastforward:
+            return None
+        self.shredding.keyring.refresh_if_due()  # as `load`: an erasure empties the cache
+        try:
+            aggregate_id = ident if isinstance(ident, UUID) else UUID(str(ident))
+        except ValueError:
+            return None
+        lock = self.repository._use_fastforward_lock(aggregate_id)  # as Repository.get does
+        try:
+            with lock:
+                found = cache.get(aggregate_id)
+                copy = deepcopy(found) if found.version == version else None
+        except KeyError:
+            return None
+        finally:
+            self.repository._disuse_fastforward_lock(aggregate_id)
+        return copy if isinstance(copy, cls) else None
+
+    def _try_on_cached(
+        self, aggregate: A, expected_version: int | None, action: Callable[[A], Any]
+    ) -> Receipt | None:
+        """Change and save a cached copy, trusting only success: the event store takes the
+        new event only if no other was written after the copy's version (then the copy was
+        the latest). A conflict, or any refusal, is None: decide again on the stored state."""
+        try:
+            if self.access is not None:
+                self.access.guard_read(aggregate, "record", aggregate.id)
+            created = self._act(aggregate, expected_version, action)
+            if self.access is not None:
+                self.access.guard_events((aggregate,))
+        except Exception:  # refusals are decided again, on the stored state
+            return None
+        try:
+            recordings: list[Recording[UUID]] = self.save(aggregate)
+        except IntegrityError:
+            return None  # the copy was behind: nothing was written
+        except OperationalError as error:
+            raise StorageUnavailable(f"The database is not available: {error}") from error
+        return self._receipt((aggregate,), recordings, created)
 
     def require_version(self, aggregate: Aggregate, expected_version: int | None) -> None:
         if expected_version is not None and aggregate.version != expected_version:
@@ -184,6 +244,21 @@ class UseCases(Application[UUID]):
             raise Conflict(what, expected, current) from None
         except OperationalError as error:
             raise StorageUnavailable(f"The database is not available: {error}") from error
+        return self._receipt(aggregates, recordings, created)
+
+    def _receipt(
+        self,
+        aggregates: tuple[Aggregate, ...],
+        recordings: list[Recording[UUID]],
+        created: dict[str, str],
+    ) -> Receipt:
+        """The receipt of a save; the saved aggregates are cached as they now are, so that
+        this process's next change to one of them need not read it first (`_cached_at`)."""
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate in aggregates:
+                cache.put(aggregate.id, aggregate)
+        first = aggregates[0]
         position = recordings[-1].notification.id if recordings else None
         return Receipt(id=str(first.id), version=first.version, position=position, created=created)
 
