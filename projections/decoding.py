@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import JSONTranscoder, Mapper, Notification, StoredEvent
 from eventsourcing.utils import resolve_topic
 
@@ -43,7 +44,11 @@ class RecordDecoder:
     def __init__(self, mapper: Mapper[Any]) -> None:
         self.mapper = mapper
         self._open = _state_opener(mapper)
-        self._decode: Callable[[bytes], Any] = mapper.transcoder.decode
+        self._decode: Callable[[bytes], Any] = (
+            fast_json_decoder(mapper.transcoder)
+            if isinstance(mapper.transcoder, JSONTranscoder)
+            else mapper.transcoder.decode
+        )
         self._classes: dict[str, tuple[str, int]] = {}  # topic -> (type, class_version)
         self._stream_ids: dict[UUID | str, str] = {}
 
@@ -114,6 +119,59 @@ def _state_opener(mapper: Mapper[Any]) -> Callable[[StoredEvent], bytes] | None:
         return state
 
     return plain
+
+
+# orjson reads an integer past 64 bits as a float, where the json module keeps it whole.
+_FLOAT_EXACT = 2.0**63
+
+
+class _ReadAgain(Exception):
+    """The state holds a number orjson may have rounded: the json module reads it."""
+
+
+def fast_json_decoder(transcoder: JSONTranscoder) -> Callable[[bytes], Any]:
+    """`transcoder.decode`, the same values, with orjson's decoder (several times faster).
+
+    orjson reads the JSON; the transcodings are then applied bottom-up to each object that
+    is exactly `{"_type_": name, "_data_": data}`, as the transcoder's object hook does.
+    A state holding a float of 2**63 or more (maybe an integer orjson rounded) is read
+    again by the transcoder itself.
+    """
+    names = transcoder.names
+
+    def walk(value: Any) -> Any:
+        kind = type(value)
+        if kind is dict:
+            for k, v in value.items():
+                t = type(v)
+                if t is dict or t is list:
+                    value[k] = walk(v)
+                elif t is float and not -_FLOAT_EXACT < v < _FLOAT_EXACT:
+                    raise _ReadAgain
+            if len(value) == 2 and "_type_" in value and "_data_" in value:
+                return names[value["_type_"]].decode(value["_data_"])
+            return value
+        if kind is list:
+            for i, v in enumerate(value):
+                t = type(v)
+                if t is dict or t is list:
+                    value[i] = walk(v)
+                elif t is float and not -_FLOAT_EXACT < v < _FLOAT_EXACT:
+                    raise _ReadAgain
+            return value
+        if kind is float and not -_FLOAT_EXACT < value < _FLOAT_EXACT:
+            raise _ReadAgain
+        return value
+
+    def decode(data: bytes) -> Any:
+        try:
+            return walk(orjson.loads(data))
+        except (_ReadAgain, orjson.JSONDecodeError, KeyError):
+            # What orjson refuses (NaN, ...) or an unknown transcoding: the transcoder
+            # answers, or raises its own error.
+            return transcoder.decode(data)
+
+    return decode
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 from uuid import uuid4
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, Notification
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    JSONTranscoder,
+    Mapper,
+    Notification,
+    UUIDAsHex,
+)
 from eventsourcing.utils import get_topic
+from hypothesis import given
+from hypothesis import strategies as st
 
-from projections.decoding import RecordDecoder
+from projections.decoding import RecordDecoder, fast_json_decoder
 from projections.records import to_record
 from tracker.application import TrackerApplication
+from tracker.transcodings import register_domain_transcodings
 
 MENTEE = "mentee-ana"
 
@@ -89,3 +98,33 @@ def test_an_event_that_needs_upcasting_is_read_the_long_way() -> None:
     assert record == to_record(mapper.to_domain_event(old), 7)
     assert record.data == {"text": "old", "tag": "untagged"}
     assert record.type == "Versioned.Noted"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.text() | st.floats(allow_nan=False)
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.dates() | st.datetimes(timezones=st.just(UTC)) | st.uuids(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@given(_JSON_VALUES)
+def test_the_fast_json_decoder_reads_what_the_transcoder_reads(value: Any) -> None:
+    app_transcoder = JSONTranscoder()
+    app_transcoder.register(DatetimeAsISO())
+    app_transcoder.register(UUIDAsHex())
+    register_domain_transcodings(app_transcoder)
+    stored = app_transcoder.encode({"value": value})
+
+    decoded = fast_json_decoder(app_transcoder)(stored)
+
+    assert decoded == app_transcoder.decode(stored)
+    assert repr(decoded) == repr(app_transcoder.decode(stored))  # ints stay ints, -0.0 stays
+
+
+def test_the_fast_json_decoder_keeps_integers_past_64_bits_whole() -> None:
+    transcoder = JSONTranscoder()
+    stored = b'{"n":[123456789012345678901234567890]}'
+
+    assert fast_json_decoder(transcoder)(stored) == {"n": [123456789012345678901234567890]}
