@@ -68,7 +68,7 @@ def calendar_status(item: Doc) -> str:
 
 def new_item(kind: str, ident: str, mentee_id: str, record: EventRecord, **facts: Any) -> Doc:
     """A calendar item as its creating event leaves it (sequence 0)."""
-    at = record.at.isoformat()
+    at = record.at_iso
     return {
         "kind": kind,
         "id": ident,
@@ -87,7 +87,7 @@ def change_item(item: Doc, record: EventRecord, **changes: Any) -> Doc:
         return (doc["date"], doc["status"], calendar_status(doc))
 
     before = significant(item)
-    changed = {**item, **changes, "modified": record.at.isoformat()}
+    changed = {**item, **changes, "modified": record.at_iso}
     if significant(changed) != before:
         changed["sequence"] = item["sequence"] + 1
     return changed

@@ -26,7 +26,7 @@ def mentorship_step(doc: Doc | None, record: EventRecord) -> Doc | None:
             "mentor_id": record.data["mentor_id"],
             "status": MentorshipStatus.INVITED.value,
             "ask": {k: record.data[k] for k in ("help_wanted", "duration", "frequency")},
-            "invited_at": record.at.isoformat(),
+            "invited_at": record.at_iso,
             "since": None,
             "cadence_days": None,
         }
@@ -175,7 +175,7 @@ def change_summary(record: EventRecord, subject: str | None) -> Doc | None:
     summary: Doc = {
         "type": record.type,
         "actor_id": record.actor_id,
-        "at": record.at.isoformat(),
+        "at": record.at_iso,
         "stream_id": record.stream_id,
         "subject": subject,
         "fields": sorted(fields),

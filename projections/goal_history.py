@@ -79,7 +79,7 @@ def credit(record: EventRecord) -> dict[str, Any]:
     return {
         "position": record.position,
         "version": record.version,
-        "at": record.at.isoformat(),
+        "at": record.at_iso,
         "actor_id": record.actor_id,
         "reason": record.data.get("reason"),
         "proposal_id": record.data.get("proposal_id"),

@@ -64,7 +64,7 @@ def apply_event(state: PlanState, record: EventRecord) -> PlanState:
     if handler is not None:
         handler(state, record)
     state["position"] = record.position
-    state["at"] = record.at.isoformat()
+    state["at"] = record.at_iso
     state["events"] += 1
     return state
 
@@ -86,7 +86,7 @@ def replay(records: Iterable[EventRecord], mentee_id: str) -> PlanState:
 
 # Plan --------------------------------------------------------------------------------------
 def _started(state: PlanState, record: EventRecord) -> None:
-    state["started_at"] = record.at.isoformat()
+    state["started_at"] = record.at_iso
 
 
 def _section_edited(state: PlanState, record: EventRecord) -> None:
@@ -129,7 +129,7 @@ def _reflected(state: PlanState, record: EventRecord) -> None:
         "text": record.data["text"],
         "private": bool(record.data["private"]),
         "author_id": record.actor_id,
-        "at": record.at.isoformat(),
+        "at": record.at_iso,
     }
 
 
@@ -148,8 +148,8 @@ def new_goal(record: EventRecord) -> dict[str, Any]:
         "milestones": {},
         "feedback": [],
         "achievements": [],
-        "drafted_at": record.at.isoformat(),
-        "updated_at": record.at.isoformat(),
+        "drafted_at": record.at_iso,
+        "updated_at": record.at_iso,
     }
 
 
@@ -164,7 +164,7 @@ def apply_goal_event(goals: dict[str, Any], record: EventRecord) -> None:
     handler = GOAL_HANDLERS.get(record.name)
     if handler is not None:
         handler(goal, record)
-    goal["updated_at"] = record.at.isoformat()
+    goal["updated_at"] = record.at_iso
 
 
 def _goal(state: PlanState, record: EventRecord) -> None:
@@ -220,7 +220,7 @@ def _feedback_given(goal: dict[str, Any], record: EventRecord) -> None:
             "text": record.data["text"],
             "source": record.data["source"],
             "by": record.actor_id,
-            "at": record.at.isoformat(),
+            "at": record.at_iso,
         }
     )
 
@@ -232,7 +232,7 @@ def _achievement_recognised(goal: dict[str, Any], record: EventRecord) -> None:
             "evidence": record.data["evidence"],
             "milestone_id": record.data["milestone_id"],
             "by": record.actor_id,
-            "at": record.at.isoformat(),
+            "at": record.at_iso,
         }
     )
 
@@ -244,7 +244,7 @@ def _proposal_made(state: PlanState, record: EventRecord) -> None:
         **{k: record.data[k] for k in keep},
         "status": ProposalStatus.PENDING.value,
         "proposed_by": record.actor_id,
-        "made_at": record.at.isoformat(),
+        "made_at": record.at_iso,
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -61,6 +62,11 @@ class EventRecord:
     at: datetime
     actor_id: str
     data: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def at_iso(self) -> str:
+        """`at.isoformat()`, worked out once: several views write it for each event."""
+        return self.at.isoformat()
 
     @property
     def aggregate(self) -> str:
