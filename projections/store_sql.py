@@ -39,8 +39,11 @@ def time_bounds_query(
     if until is not None:
         where.append(f'"at" < {placeholder}')
         params.append(encode_at(utc(until)))
+    # `+ 0`: on a bare MIN/MAX("position") PostgreSQL walks the primary key from an end
+    # until it meets the range (46 ms on a 30,000-entry plan, growing with history);
+    # the expression keeps it on the (partition, at) index (5 ms). Same answer.
     statement = (
-        f'SELECT MIN("position") AS low, MAX("position") AS high FROM {table} '
+        f'SELECT MIN("position" + 0) AS low, MAX("position" + 0) AS high FROM {table} '
         f"WHERE {' AND '.join(where)}"
     )
     return statement, params
