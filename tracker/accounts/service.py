@@ -332,19 +332,24 @@ class Accounts:
         `compact=False` leaves rewriting the files to the caller (who rebuilds the views
         first; see `tracker users erase`).
         """
-        self._existing(user_id)
+        if not isinstance(user_id, str):
+            raise UnknownAccount(str(user_id))
         now = self.tables.time_param(self.clock())
+        # One transaction for the account and the key: never one erased without the other.
         with self.tables.secure_deletes() as cursor:
             cursor.execute(
                 f"UPDATE {self.accounts} SET display_name = NULL, email = NULL, "
                 "password_hash = NULL, erased = ?, disabled = COALESCE(disabled, ?) "
-                "WHERE user_id = ?",
+                "WHERE user_id = ? AND erased IS NULL",
                 (now, now, user_id),
             )
+            if cursor.rowcount != 1:
+                raise UnknownAccount(user_id)  # never made, or erased already (rolled back)
             cursor.execute(f"DELETE FROM {self.tokens} WHERE user_id = ?", (user_id,))
             self.calendar_feeds.delete_for(cursor, user_id)
+            erased = self.keyring.erase_in(cursor, user_id)
         self.verified.forget(user_id=user_id)
-        erased = self.keyring.erase(user_id, compact=False)
+        self.keyring.forget()
         if compact:
             self.compact()
         return erased

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.errors import NotAllowed
 from tracker.clock import Clock, system_clock
-from tracker.erasure.sql import SideTables
+from tracker.erasure.sql import SideCursor, SideTables
 
 KEYS_TABLE = "tracker_erasure_keys"
 MAX_CACHED_KEYS = 10_000
@@ -147,30 +147,39 @@ class KeyRing:
     def erase(self, mentee_id: str, *, compact: bool = True) -> int:
         """Delete the mentee's key (her text becomes unreadable); the number of keys erased.
 
-        An erased mentee without a key (she never wrote personal text) gets an erased row
-        all the same, so nothing new is written about her afterwards. `compact` rewrites the
-        key table so the deleted key's bytes are gone from the database files.
+        `compact` rewrites the key table so the deleted key's bytes are gone from the
+        database files. To erase the key together with other rows (her account), call
+        `erase_in` inside that transaction and `forget` once it committed.
         """
-        now = self.tables.time_param(self.clock())
         with self.tables.secure_deletes() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*), COUNT(key) FROM {self.table} WHERE mentee_id = ?", (mentee_id,)
-            )
-            rows, live = cursor.one() or (0, 0)
-            cursor.execute(
-                f"UPDATE {self.table} SET key = NULL, erased = ? "
-                "WHERE mentee_id = ? AND erased IS NULL",
-                (now, mentee_id),
-            )
-            if not rows:
-                cursor.execute(
-                    f"INSERT INTO {self.table} (key_id, mentee_id, key, created, erased) "
-                    "VALUES (?, ?, NULL, ?, ?)",
-                    (secrets.token_hex(8), mentee_id, now, now),
-                )
+            erased = self.erase_in(cursor, mentee_id)
+        self.forget()
         if compact:
             self.tables.compact([KEYS_TABLE])
-        self._forget()
+        return erased
+
+    def erase_in(self, cursor: SideCursor, mentee_id: str) -> int:
+        """`erase`'s writes, in the caller's write transaction; the number of keys erased.
+
+        An erased mentee without a key (she never wrote personal text) gets an erased row
+        all the same, so nothing new is written about her afterwards.
+        """
+        now = self.tables.time_param(self.clock())
+        cursor.execute(
+            f"SELECT COUNT(*), COUNT(key) FROM {self.table} WHERE mentee_id = ?", (mentee_id,)
+        )
+        rows, live = cursor.one() or (0, 0)
+        cursor.execute(
+            f"UPDATE {self.table} SET key = NULL, erased = ? "
+            "WHERE mentee_id = ? AND erased IS NULL",
+            (now, mentee_id),
+        )
+        if not rows:
+            cursor.execute(
+                f"INSERT INTO {self.table} (key_id, mentee_id, key, created, erased) "
+                "VALUES (?, ?, NULL, ?, ?)",
+                (secrets.token_hex(8), mentee_id, now, now),
+            )
         return int(live)
 
     def refresh_if_due(self) -> None:
@@ -184,10 +193,11 @@ class KeyRing:
             row = cursor.one()
         count = int(row[0]) if row else 0
         if self._erased_count is not None and count != self._erased_count:
-            self._forget()
+            self.forget()
         self._erased_count = count
 
-    def _forget(self) -> None:
+    def forget(self) -> None:
+        """Forget every cached key and tell the listeners (after an erasure commits)."""
         with self._lock:
             self._ciphers.clear()
             self._active.clear()

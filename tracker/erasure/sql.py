@@ -37,6 +37,9 @@ class Rows(Protocol):
 
     def fetchall(self) -> Any: ...
 
+    @property
+    def rowcount(self) -> int: ...
+
 
 class SideCursor:
     """A cursor that takes `?` placeholders on every backend and returns rows as tuples."""
@@ -56,6 +59,14 @@ class SideCursor:
             self._cursor.execute(statement, tuple(params))
         except sqlite3.IntegrityError as error:
             raise IntegrityError(error) from error
+        except sqlite3.OperationalError as error:
+            # "database is locked" and the like: the web layer's 503, not a 500.
+            raise OperationalError(error) from error
+
+    @property
+    def rowcount(self) -> int:
+        """The number of rows the last UPDATE, INSERT or DELETE changed."""
+        return int(self._cursor.rowcount)
 
     def one(self) -> tuple[Any, ...] | None:
         """The next row, or None."""
@@ -114,35 +125,14 @@ class SideTables:
                     self._memory.rollback()
             return
         if write and self.dialect == "sqlite":
-            with self._immediate() as side_cursor:
+            with (
+                self._datastore.get_connection(commit=True) as connection,
+                _immediate(connection._sqlite_conn) as side_cursor,
+            ):
                 yield side_cursor
             return
         with self._datastore.transaction(commit=write) as cursor:
             yield SideCursor(cursor, postgres=self.dialect == "postgres")
-
-    @contextmanager
-    def _immediate(self) -> Iterator[SideCursor]:
-        """A SQLite write transaction that takes the write lock first (BEGIN IMMEDIATE).
-
-        A deferred one that reads, then writes, fails at once ("database is locked", no
-        waiting) if another connection (the views' projector) wrote in between.
-        """
-        with self._datastore.get_connection(commit=True) as connection:
-            raw = connection._sqlite_conn
-            cursor = raw.cursor()
-            try:
-                cursor.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise OperationalError(error) from error
-            try:
-                yield SideCursor(cursor, postgres=False)
-            except BaseException:
-                raw.rollback()
-                raise
-            try:
-                raw.commit()
-            except sqlite3.OperationalError as error:
-                raise OperationalError(error) from error
 
     def create(self, statements: Sequence[str]) -> None:
         """Create tables and indexes (statements use IF NOT EXISTS).
@@ -204,9 +194,17 @@ class SideTables:
             return
         with self._datastore.get_connection(commit=True) as connection:
             raw = connection._sqlite_conn
-            if not self._datastore.pool.is_sqlite_memory_mode:
-                raw.execute("VACUUM")
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self._datastore.pool.is_sqlite_memory_mode:
+                return
+            try:
+                raw.execute("VACUUM")  # waits for other writers up to the busy timeout
+                # A checkpoint that cannot finish in that time says so in its row, not by
+                # raising: the log would keep the old bytes, so that is a failure too.
+                busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.OperationalError as error:
+                raise OperationalError(error) from error
+            if busy:
+                raise OperationalError("database is locked: the write-ahead log stays full")
 
     @contextmanager
     def secure_deletes(self) -> Iterator[SideCursor]:
@@ -216,8 +214,8 @@ class SideTables:
                 raw = connection._sqlite_conn
                 raw.execute("PRAGMA secure_delete = ON")
                 try:
-                    with connection.transaction(commit=True) as cursor:
-                        yield SideCursor(cursor, postgres=False)
+                    with _immediate(raw) as cursor:
+                        yield cursor
                 finally:
                     raw.execute("PRAGMA secure_delete = OFF")
             return
@@ -229,3 +227,27 @@ class SideTables:
         if self._memory is not None:
             self._memory.close()
             self._memory = None
+
+
+@contextmanager
+def _immediate(raw: sqlite3.Connection) -> Iterator[SideCursor]:
+    """A SQLite write transaction that takes the write lock first (BEGIN IMMEDIATE).
+
+    Taking it waits up to the busy timeout for another writer (the views' projector). A
+    deferred transaction that reads, then writes, would fail at once instead ("database is
+    locked", no waiting) if another connection held the lock or wrote since its read.
+    """
+    cursor = raw.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise OperationalError(error) from error
+    try:
+        yield SideCursor(cursor, postgres=False)
+    except BaseException:
+        raw.rollback()
+        raise
+    try:
+        raw.commit()
+    except sqlite3.OperationalError as error:
+        raise OperationalError(error) from error
