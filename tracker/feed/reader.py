@@ -25,9 +25,11 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
+from eventsourcing.utils import resolve_topic
 
+from projections.decoding import RecordDecoder
 from projections.feed_index import mentee_events, mentee_of
-from projections.records import EventRecord, to_record
+from projections.records import EventRecord
 from projections.store import ViewStore
 from tracker.errors import NotFound
 from tracker.feed.catalogue import catalogue, kind_for_topic, topics_for_types, type_for_topic
@@ -102,6 +104,8 @@ class FeedReader:
         self.index = index
         self.source = source
         self._subjects = _SubjectCache(cache_size)
+        # Records straight from the stored JSON, as catch-ups read them (upcast if need be).
+        self._decoder = RecordDecoder(app.mapper)
 
     def head(self) -> int:
         """The position of the last event in the log (0 when empty)."""
@@ -179,26 +183,23 @@ class FeedReader:
 
     def records(self, notifications: Sequence[Notification]) -> list[EventRecord]:
         """The notifications as records (upcast to their classes' current versions)."""
-        to_domain_event = self.app.mapper.to_domain_event
-        return [to_record(to_domain_event(n), n.id) for n in notifications]
+        return self._decoder.records(notifications)
 
     def cloudevents(
         self, notifications: Sequence[Notification], reader_id: str | None
     ) -> list[dict[str, Any]]:
         """The notifications as CloudEvents for `reader_id`."""
-        to_domain_event = self.app.mapper.to_domain_event
-        pairs = [(n, to_domain_event(n)) for n in notifications]
-        records = [to_record(event, n.id) for n, event in pairs]
+        records = self._decoder.records(notifications)
         subjects = self.subjects(records)
         return [
             to_cloudevent(
                 record,
-                type_name=type_for_topic(n.topic, type(event)),
+                type_name=_type_name(n.topic),
                 subject=subjects.get(record.stream_id),
                 reader_id=reader_id,
                 source=self.source,
             )
-            for (n, event), record in zip(pairs, records, strict=True)
+            for n, record in zip(notifications, records, strict=True)
         ]
 
     def subjects(self, records: Sequence[EventRecord]) -> dict[str, str]:
@@ -224,6 +225,13 @@ class FeedReader:
                     found[stream_id] = mentee
                     self._subjects.put(stream_id, mentee)
         return found
+
+
+def _type_name(topic: str) -> str:
+    """The CloudEvents type of a topic; a class outside the catalogue is resolved."""
+    if kind_for_topic(topic) is not None:
+        return type_for_topic(topic)
+    return type_for_topic(topic, resolve_topic(topic))
 
 
 def mentee_notifications(
