@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AIMS = {"revise": 0.3, "timeline": 0.5}
 BASELINE = "ping"
 MENTEE_READ, MENTEE_WRITE = "ana", "ben"
+DEFAULT_PAGE = 50  # the API's default page size (tracker.web.pagination)
 HISTORY = 60  # revisions on the read mentee's goal before timing, so the timeline has pages
 TIMEOUT = 15.0  # seconds for one request
 ROUND_TIMEOUT = 120.0
@@ -120,9 +121,16 @@ def request(
 
 def expect(answer: Answer, *statuses: int) -> Any:
     """The answer's JSON, or an error naming what came back instead."""
-    if answer.status not in statuses:
-        raise RuntimeError(f"Unexpected {answer.status}: {answer.body[:300]!r}")
+    check(answer, *statuses)
     return answer.json()
+
+
+def check(answer: Answer, *statuses: int) -> None:
+    """An error unless the answer has one of these statuses and a JSON object for body. The
+    body is not decoded: the client shares the server's cores, and decoding a timeline page
+    would cost it more CPU than a ping's answer, which is the client's work, not the server's."""
+    if answer.status not in statuses or not answer.body.startswith(b"{"):
+        raise RuntimeError(f"Unexpected {answer.status}: {answer.body[:300]!r}")
 
 
 # The server ------------------------------------------------------------------------------------
@@ -213,14 +221,18 @@ def set_up(server: Server, clients: int, page: int | None) -> dict[str, Op]:
     if page is not None:
         timeline_path += f"?limit={page}"
 
+    first = expect(request(server, "GET", timeline_path, actor=MENTEE_READ), 200)
+    if len(first["items"]) != (page or DEFAULT_PAGE) or first["next_cursor"] is None:
+        raise RuntimeError(f"The timeline's first page is not a full one: {first}")
+
     def ping(client: int) -> None:
-        expect(request(server, "GET", "/api/v1/ping"), 200)
+        check(request(server, "GET", "/api/v1/ping"), 200)
 
     def revise_own_goal(client: int) -> None:
         revise(server, MENTEE_WRITE, writers[client])
 
     def timeline(client: int) -> None:
-        expect(request(server, "GET", timeline_path, actor=MENTEE_READ), 200)
+        check(request(server, "GET", timeline_path, actor=MENTEE_READ), 200)
 
     return {BASELINE: ping, "revise": revise_own_goal, "timeline": timeline}
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from projections.plan_as_of import has_plan, state_as_of
 from projections.timeline import VIEW as TIMELINE
-from projections.timeline import has_timeline, shared_partition
+from projections.timeline import shared_partition
 from tracker.access import Operation, sees_proposal
 from tracker.errors import NotFound
 from tracker.web.actor import acting_user
@@ -79,8 +79,9 @@ def proposals_of_plan(mentee_id: str, status: str | None) -> list[Item]:
     """Every proposal made to the mentee's plan, oldest first, with what became of it; a
     mentor sees another's only once she accepted it (tracker.access.sees_proposal)."""
     plan_access(mentee_id, operation=Operation.READ_PROPOSAL)
-    store = get_projections().fresh(TIMELINE)
-    if not has_timeline(store, mentee_id):
+    projections = get_projections()
+    store = projections.fresh(TIMELINE)
+    if not projections.plan_started(mentee_id, store):
         raise NotFound("plan", mentee_id)
     proposals: dict[str, Item] = {}
     for entry in store.entries(shared_partition(mentee_id), kinds=["proposal"]):
