@@ -14,6 +14,7 @@ from tracker.access import AccessControl
 from tracker.application import build_application
 from tracker.clock import system_clock
 from tracker.metrics import init_metrics
+from tracker.pools import init_database_waits
 from tracker.settings import Settings
 from tracker.setup_lock import one_setup_at_a_time
 from tracker.web import init_web
@@ -31,6 +32,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     - ``TRACKER_CLOCK``: a callable returning an aware datetime (default: the system clock);
     - ``TRACKER_EVENTSOURCING_ENV``: extra eventsourcing settings, e.g. a lock timeout;
     - ``MAX_CONTENT_LENGTH``: the largest request body in bytes (413 beyond it);
+    - ``TRACKER_DATABASE_WAIT`` (environment only): the seconds a request may wait in all
+      for PostgreSQL connections before its 503 (`tracker.pools`);
     - ``TRACKER_METRICS`` (environment only): "off" leaves out /metrics (`tracker.metrics`);
     - ``TRACKER_SECRET_KEY``, ``TRACKER_INSECURE_COOKIES``, ``TRACKER_SIGNUP``,
       ``TRACKER_SESSION_HOURS``: sign-in and sessions (`tracker.web.auth`);
@@ -61,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         init_web(app)
         init_auth(app, tracker)
         init_pages(app)
+    init_database_waits(app, settings.database_wait)  # first of the request hooks
     tracker.access = AccessControl(
         lambda mentee_id: relationships_for(projections_of(app).fresh(RELATIONSHIPS), mentee_id)
     )

@@ -85,6 +85,27 @@ accesslog = None if _access_log.lower() in ("", "off") else _access_log
 control_socket_disable = True
 
 
+def database_wait_within(worker_timeout: int) -> float:
+    """The seconds a request may wait for the database (TRACKER_DATABASE_WAIT), if at most
+    half the worker timeout: a request refused for want of a database must be answered
+    (503 with Retry-After) before gunicorn kills its worker and drops the connection."""
+    from tracker.settings import Settings, SettingsError
+
+    try:
+        wait = Settings.from_env().database_wait
+    except SettingsError as error:
+        raise SystemExit(str(error)) from None
+    if wait > worker_timeout / 2:
+        raise SystemExit(
+            f"TRACKER_DATABASE_WAIT ({wait:g} s) must be at most half of TRACKER_TIMEOUT "
+            f"({worker_timeout} s), or a request waiting for the database is killed unanswered"
+        )
+    return wait
+
+
+database_wait = database_wait_within(timeout)
+
+
 def on_starting(server: Any) -> None:
     """Forget the metrics of an earlier run that used the same directory."""
     for stale in METRICS_DIR.glob("*.db"):

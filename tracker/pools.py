@@ -7,16 +7,28 @@ connection before handing it out, but it tries the dead ones one at a time, paus
 gets a 503. Here the first failed check sweeps the whole pool instead (`pool.check()`: each
 idle connection tested once, the dead ones dropped and replaced in the background), so the
 request that found it gets a fresh connection at once.
+
+A request waits for connections at most ``TRACKER_DATABASE_WAIT`` seconds in all
+(`waits_bounded`). eventsourcing tries a failed read or write 10 times and each try waits
+up to the pool's timeout for a connection: with the database down that was some 52 s, longer
+than gunicorn's worker timeout, so the client saw a dropped connection instead of a 503. Once
+a request's budget is spent its next wait is refused with `DatabaseWaitExceeded`, which
+eventsourcing does not retry and the web layer answers with 503 and Retry-After.
 """
 
 from __future__ import annotations
 
+import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from time import monotonic
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
+from flask import Flask
 from psycopg import Connection
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 Check = Callable[[Connection[Any]], None]
 
@@ -37,9 +49,101 @@ def check_or_sweep(pool: ConnectionPool[Any]) -> Check:
 
 
 def recover_at_once(datastore: object) -> None:
-    """Let the pool of an eventsourcing PostgreSQL datastore (if that is what it is, and
-    it pre-pings) sweep its dead connections on the first failed check."""
+    """Ready the pool of an eventsourcing PostgreSQL datastore (if that is what it is) for
+    a database that goes away: if it pre-pings, it sweeps its dead connections on the first
+    failed check; its waits count against the current request's budget (`waits_bounded`);
+    and each connection attempt gives up after the pool's timeout, not the system's
+    (minutes, for an address that does not answer)."""
     pool = getattr(datastore, "pool", None)
+    if not isinstance(pool, ConnectionPool):
+        return
     # psycopg_pool takes `check` only when built (eventsourcing builds it): set it after.
-    if isinstance(pool, ConnectionPool) and getattr(pool, "_check", None) is not None:
+    if getattr(pool, "_check", None) is not None:
         pool._check = check_or_sweep(pool)
+    if isinstance(pool.kwargs, dict):  # libpq's own minimum is 2 s
+        pool.kwargs.setdefault("connect_timeout", max(2, round(pool.timeout)))
+    bound_waits_of(pool)
+
+
+class DatabaseWaitExceeded(PersistenceError):
+    """A request spent its whole budget waiting for a database connection.
+
+    A PersistenceError (the web layer's 503) but not an OperationalError: eventsourcing's
+    retries do not catch it, so the request is answered at once."""
+
+
+class _Budget(threading.local):
+    left: float | None = None  # seconds this thread's request may still wait; None: no bound
+    given: float = 0.0
+
+
+_budget = _Budget()
+
+
+@contextmanager
+def waits_bounded(seconds: float) -> Iterator[None]:
+    """Within this block this thread waits at most `seconds` in all for connections from
+    the pools prepared by `recover_at_once` (a block within another keeps the outer one)."""
+    if _budget.left is not None:
+        yield
+        return
+    start_budget(seconds)
+    try:
+        yield
+    finally:
+        end_budget()
+
+
+def start_budget(seconds: float) -> None:
+    """From now on this thread waits at most `seconds` in all for connections."""
+    _budget.left, _budget.given = seconds, seconds
+
+
+def end_budget() -> None:
+    """This thread's waits are no longer bounded (but by each pool's own timeout)."""
+    _budget.left = None
+
+
+def bound_waits_of(pool: ConnectionPool[Any]) -> None:
+    """Make every checkout of `pool` wait no longer than what is left of the budget, and
+    charge it the time it took; once nothing is left, refuse it (`DatabaseWaitExceeded`)."""
+    getconn = pool.getconn  # pinning (tracker.pinning) and pool.connection() both call it
+
+    def bounded_getconn(timeout: float | None = None) -> Connection[Any]:
+        left = _budget.left
+        connection: Connection[Any]
+        if left is None:
+            connection = getconn(timeout)
+            return connection
+        if left <= 0:
+            raise DatabaseWaitExceeded(_spent())
+        started = monotonic()
+        try:
+            connection = getconn(min(pool.timeout if timeout is None else timeout, left))
+            return connection
+        except PoolTimeout as error:
+            if _charge(left, started) <= 0:
+                raise DatabaseWaitExceeded(f"{_spent()} ({error})") from error
+            raise
+        finally:
+            _charge(left, started)
+
+    pool.getconn = bounded_getconn  # type: ignore[method-assign]
+
+
+def _charge(left: float, started: float) -> float:
+    """What is left of the budget (`left` when the wait `started`), now charged for it."""
+    if _budget.left is not None:
+        _budget.left = left - (monotonic() - started)
+    return _budget.left or 0.0
+
+
+def _spent() -> str:
+    return f"no database connection after waiting {_budget.given:g} s in all for one"
+
+
+def init_database_waits(app: Flask, seconds: float) -> None:
+    """Give each request of `app` a budget of `seconds` for waiting on connections, first
+    of all its hooks (signing in reads the store too)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: start_budget(seconds))
+    app.teardown_request(lambda error: end_budget())

@@ -22,6 +22,9 @@ class Settings:
     snapshot_interval: int = 50
     aggregate_cache_size: int = 1000
     max_body_bytes: int = 256 * 1024
+    # Seconds a request may wait in all for database connections before its 503: well under
+    # gunicorn's 30 s worker timeout (tracker.gunicorn_conf refuses one over half of it).
+    database_wait: float = 5.0
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -34,6 +37,7 @@ class Settings:
                 env.get("TRACKER_AGGREGATE_CACHE_SIZE") or cls.aggregate_cache_size
             ),
             max_body_bytes=int(env.get("TRACKER_MAX_BODY_BYTES") or cls.max_body_bytes),
+            database_wait=_positive_seconds(env, "TRACKER_DATABASE_WAIT", cls.database_wait),
         )
 
     @property
@@ -52,6 +56,17 @@ class Settings:
             **(cache if self.aggregate_cache_size > 0 else {}),
             **self.extra_env,
         }
+
+
+def _positive_seconds(env: dict[str, str], name: str, default: float) -> float:
+    value = env.get(name) or str(default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise SettingsError(f"{name} must be a positive number of seconds, not {value!r}")
+    return seconds
 
 
 def storage_env(database_url: str) -> dict[str, str]:

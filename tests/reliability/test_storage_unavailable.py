@@ -7,13 +7,20 @@ line, nothing written, and the app recovers by itself as soon as the database is
 - PostgreSQL down: the app reaches the shared server through a proxy that is taken down
   and brought back; and its backends are terminated with pg_terminate_backend, or every
   connection is cut: the first request after that succeeds (tracker.pools).
+- PostgreSQL down under gunicorn: the refused request is answered 503 before the worker
+  timeout, not dropped, because a request's waits for the database are bounded in all
+  (TRACKER_DATABASE_WAIT, checked against TRACKER_TIMEOUT in tracker.gunicorn_conf).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,11 +30,12 @@ from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.reliability.conftest import issue_tokens
+from tests.reliability.conftest import issue_tokens, open_app
 from tests.reliability.proxy import Proxy
+from tests.reliability.servers import Client, Server, logs_on_failure
 from tracker.app import create_app
 from tracker.application import TrackerApplication
-from tracker.settings import storage_env
+from tracker.settings import Settings, storage_env
 
 ADA = "ada"
 UNLIMITED = "PRAGMA max_page_count = 1073741823"
@@ -190,9 +198,7 @@ def test_postgresql_down_answers_503_and_the_app_recovers_when_it_is_back(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     database_url, proxy = proxied_postgres
-    # eventsourcing tries a read 10 times, each waiting out the pool's timeout for a
-    # connection: 1 s instead of 5 keeps each refused request near 10 s instead of 50.
-    served = serve(database_url, monkeypatch, POSTGRES_CONNECT_TIMEOUT="1")
+    served = serve(database_url, monkeypatch)  # the product's waits, not shorter ones
     assert served.reflect().status_code == 200
     before = served.head()
     proxy.down()
@@ -249,3 +255,57 @@ def test_the_first_request_after_every_pooled_postgresql_connection_died_succeed
         assert response.status_code == 200, response.get_data(as_text=True)
         assert served.head() == before + 1
     served.tracker.close()
+
+
+def gunicorn_config(**env: str) -> subprocess.CompletedProcess[str]:
+    """Load tracker.gunicorn_conf as gunicorn does, in a process of its own (it sets up
+    the metrics directory at import); print its worker timeout and database wait."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    code = "import tracker.gunicorn_conf as c; print(c.timeout, c.database_wait)"
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**environ, **env}, capture_output=True, text=True
+    )
+
+
+def test_a_request_waits_for_the_database_well_under_the_worker_timeout() -> None:
+    """By default a request's waits for connections, in all, fit in half of gunicorn's
+    worker timeout; a setting that would not is refused when gunicorn loads its config."""
+    loaded = gunicorn_config()
+    assert loaded.returncode == 0, loaded.stderr
+    timeout, wait = (float(word) for word in loaded.stdout.split())
+    assert wait == Settings().database_wait
+    assert 0 < wait <= timeout / 2
+    too_long = gunicorn_config(TRACKER_DATABASE_WAIT="11", TRACKER_TIMEOUT="20")
+    assert too_long.returncode != 0
+    assert "TRACKER_DATABASE_WAIT (11 s) must be at most half" in too_long.stderr
+    assert gunicorn_config(TRACKER_DATABASE_WAIT="10", TRACKER_TIMEOUT="20").returncode == 0
+    nonsense = gunicorn_config(TRACKER_DATABASE_WAIT="soon")
+    assert "TRACKER_DATABASE_WAIT must be a positive number of seconds" in nonsense.stderr
+
+
+@pytest.mark.postgres
+def test_postgresql_down_under_gunicorn_answers_503_not_a_dropped_connection(
+    proxied_postgres: tuple[str, Proxy], tmp_path: Path
+) -> None:
+    database_url, proxy = proxied_postgres
+    tracker = open_app(database_url)
+    token = issue_tokens(tracker, [ADA])[ADA]
+    tracker.close()
+    server = Server.start(database_url, tmp_path, workers=1)
+    # No time limit of our own: gunicorn's (30 s) decides whether the request is answered.
+    client = Client(server.url, token, timeout=120)
+    plan = f"/api/v1/plans/{ADA}"
+    with logs_on_failure(server):
+        assert client.call("GET", plan)[0] == 404  # signed in; Ada has no plan yet
+        proxy.down()
+        try:
+            status, headers, body = client.call("GET", plan)
+            assert status == 503, body
+            assert int(headers["retry-after"]) > 0
+            assert body["type"].endswith("/storage-unavailable")
+        finally:
+            proxy.up()
+        assert client.call("GET", plan)[0] == 404  # the first request after it is back
+        assert "The event store is unavailable" in server.running.output()
+    server.stop()
