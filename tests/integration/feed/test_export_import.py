@@ -58,25 +58,25 @@ def lines(path: Path) -> list[dict[str, Any]]:
 
 
 def test_export_then_import_gives_identical_projections(
-    demo_store: TrackerApplication, database_url: str, target: TrackerApplication,
+    demo_store: TrackerApplication, demo_url: str, target: TrackerApplication,
     target_url: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     file = tmp_path / "store.ndjson"
-    said = ok(database_url, "export", str(file), "--include-private")
+    said = ok(demo_url, "export", str(file), "--include-private")
     imported = ok(target_url, "import", str(file))
 
     assert f"Exported {len(log(demo_store))} events" in said
     assert "Imported" in imported
     assert "sha256 verified" in imported
     assert log(target) == log(demo_store)  # positions, streams, versions, types, order
-    assert digests(target, target_url) == digests(demo_store, database_url)
+    assert digests(target, target_url) == digests(demo_store, demo_url)
     manifest = lines(file)[-1]["manifest"]
     assert manifest["events"] == len(log(demo_store))
     assert manifest["last_position"] == demo_store.recorder.max_notification_id()
 
 
 def test_short_windows_still_seal_every_text_and_read_it_back(
-    demo_store: TrackerApplication, database_url: str, target: TrackerApplication,
+    demo_store: TrackerApplication, demo_url: str, target: TrackerApplication,
     target_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     # Export and import forget keys and stream owners every WINDOW events: with windows
@@ -84,13 +84,13 @@ def test_short_windows_still_seal_every_text_and_read_it_back(
     monkeypatch.setattr(archive_module, "WINDOW", 7)
     monkeypatch.setattr(importer_module, "BATCH", 5)
     file = tmp_path / "store.ndjson"
-    ok(database_url, "export", str(file), "--include-private")
+    ok(demo_url, "export", str(file), "--include-private")
     ok(target_url, "import", str(file))
 
     source, copied = sealed(demo_store), sealed(target)
     assert sum(source) > 10
     assert copied == source
-    assert digests(target, target_url) == digests(demo_store, database_url)
+    assert digests(target, target_url) == digests(demo_store, demo_url)
 
 
 def sealed(app: TrackerApplication) -> list[bool]:
@@ -100,11 +100,11 @@ def sealed(app: TrackerApplication) -> list[bool]:
 
 
 def test_private_text_stays_out_unless_asked_for(
-    demo_store: TrackerApplication, database_url: str, target: TrackerApplication,
+    demo_store: TrackerApplication, demo_url: str, target: TrackerApplication,
     target_url: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     file = tmp_path / "store.ndjson"
-    said = ok(database_url, "export", str(file))
+    said = ok(demo_url, "export", str(file))
     ok(target_url, "import", str(file))
 
     header, *events, trailer = lines(file)
@@ -120,11 +120,11 @@ def test_private_text_stays_out_unless_asked_for(
 
 
 def test_a_mentees_archive_holds_her_streams_and_her_own_private_text(
-    demo_store: TrackerApplication, database_url: str, target: TrackerApplication,
+    demo_store: TrackerApplication, demo_url: str, target: TrackerApplication,
     target_url: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     file = tmp_path / "ana.ndjson"
-    ok(database_url, "export", str(file), "--mentee", ANA, "--reader", ANA)
+    ok(demo_url, "export", str(file), "--mentee", ANA, "--reader", ANA)
     ok(target_url, "import", str(file))
 
     header, *events, _ = lines(file)
@@ -136,7 +136,7 @@ def test_a_mentees_archive_holds_her_streams_and_her_own_private_text(
         target.get_plan("mentee-ben", viewer_id="mentee-ben")
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the file is the subject
+@pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)  # the file is the subject
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
@@ -148,11 +148,11 @@ def test_a_mentees_archive_holds_her_streams_and_her_own_private_text(
     ],
 )
 def test_a_damaged_or_truncated_file_is_refused_and_nothing_written(
-    demo_store: TrackerApplication, database_url: str, target: TrackerApplication,
+    demo_store: TrackerApplication, demo_url: str, target: TrackerApplication,
     target_url: str, tmp_path: Path, damage: Any, message: str,
 ) -> None:  # fmt: skip
     file = tmp_path / "store.ndjson"
-    ok(database_url, "export", str(file), "--include-private")
+    ok(demo_url, "export", str(file), "--include-private")
     file.write_bytes(damage(file.read_bytes()))
 
     result = run(target_url, "import", str(file))
@@ -164,11 +164,11 @@ def test_a_damaged_or_truncated_file_is_refused_and_nothing_written(
 
 
 def test_importing_twice_writes_nothing_the_second_time(
-    demo_store: TrackerApplication, database_url: str, target: TrackerApplication,
+    demo_store: TrackerApplication, demo_url: str, target: TrackerApplication,
     target_url: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     file = tmp_path / "store.ndjson"
-    ok(database_url, "export", str(file))
+    ok(demo_url, "export", str(file))
     ok(target_url, "import", str(file))
     before = log(target)
 
@@ -180,11 +180,11 @@ def test_importing_twice_writes_nothing_the_second_time(
 
 
 def test_an_interrupted_import_resumes_where_it_stopped(
-    demo_store: TrackerApplication, database_url: str, target_url: str, tmp_path: Path,
+    demo_store: TrackerApplication, demo_url: str, target_url: str, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     file = tmp_path / "store.ndjson"
-    ok(database_url, "export", str(file), "--include-private")
+    ok(demo_url, "export", str(file), "--include-private")
     monkeypatch.setattr(importer_module, "BATCH", 100)
     app = build_application(Settings(database_url=target_url))
     inserted = app.recorder.insert_events
@@ -214,11 +214,11 @@ def test_an_interrupted_import_resumes_where_it_stopped(
 
 
 def test_a_store_with_other_events_is_refused(
-    demo_store: TrackerApplication, database_url: str, target: TrackerApplication,
+    demo_store: TrackerApplication, demo_url: str, target: TrackerApplication,
     target_url: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     file = tmp_path / "store.ndjson"
-    ok(database_url, "export", str(file))
+    ok(demo_url, "export", str(file))
     target.start_plan(mentee_id="someone-else", actor_id="someone-else")
 
     result = run(target_url, "import", str(file))
