@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,23 +13,44 @@ from projections.records import EventRecord
 from projections.registry import PROJECTIONS
 from projections.runner import ViewRunner, catch_up_together
 from projections.store import ViewDatabase, ViewTx
+from tests.integration.demo_sources import DemoSources, copy_sqlite
 from tracker.application import TrackerApplication, build_application
-from tracker.demo import StoryClock, load_demo
 from tracker.settings import Settings, storage_env
 
 
+@pytest.fixture(scope="module")
+def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSources]:
+    """The demo year, written once for this module: the tests read it and never add to it."""
+    sources = DemoSources(tmp_path_factory.mktemp("demo"), datetime(2026, 3, 2, 17, 30, tzinfo=UTC))
+    yield sources
+    sources.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, demo_sources: DemoSources, tmp_path: Path) -> str:
+    """A store holding the demo year: a copy of the module's SQLite file, or its schema."""
+    source = demo_sources.url(request.param)
+    return copy_sqlite(source, tmp_path / "tracker.sqlite") if request.param == "sqlite" else source
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[TrackerApplication]:
+def app(database_url: str, demo_sources: DemoSources) -> Iterator[TrackerApplication]:
     """An application holding the demo year: mentorships, plans, goals, check-ins, proposals."""
-    clock = StoryClock(datetime(2026, 3, 2, 17, 30, tzinfo=UTC))
-    application = build_application(Settings(database_url=database_url), clock=clock)
-    load_demo(application, clock)
-    yield application
-    application.close()
+    application = build_application(Settings(database_url=database_url))
+    head = demo_sources.heads["sqlite" if database_url.startswith("sqlite") else "postgres"]
+    try:
+        yield application
+        assert application.recorder.max_notification_id() == head, "a test wrote events"
+    finally:
+        application.close()
 
 
 @pytest.fixture
-def views(database_url: str) -> Iterator[ViewDatabase]:
+def views(database_url: str, request: pytest.FixtureRequest) -> Iterator[ViewDatabase]:
+    """Empty view tables: in the SQLite copy itself, or, as the PostgreSQL demo schema is
+    shared, in a schema of this test's own."""
+    if not database_url.startswith("sqlite"):
+        database_url = str(request.getfixturevalue("postgres_url"))
     database = ViewDatabase(storage_env(database_url))
     yield database
     database.close()
@@ -72,6 +94,8 @@ def test_no_view_changes_the_records_the_views_share(
     runners = every_view(views, app)
     head = app.recorder.max_notification_id() or 0
     records = runners[0].records(app.recorder.select_notifications(start=1, limit=head))
+    for record in records:
+        assert record.at_iso  # a cache the views fill: filled first, so any change shows
     before = copy.deepcopy([vars(record) for record in records])
     for runner in runners:
         assert runner.apply_records(records, expected=0)
