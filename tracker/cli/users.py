@@ -172,13 +172,16 @@ def erase(settings: Settings, user_id: str, yes: bool) -> None:
 
     The events stay, but every personal text she owned reads "[erased]" from now on; the
     read models are rebuilt so that they show it too, and the database files are rewritten
-    so the deleted bytes are gone. This cannot be undone.
+    so the deleted bytes are gone. This cannot be undone. Run again for an account erased
+    already, it rebuilds and rewrites again: that finishes an erasure whose rebuild failed.
     """
     if not yes:
         click.confirm(f"Erase {user_id} for good?", abort=True)
     with open_application(settings) as app, storage_errors(settings):
         accounts = Accounts.for_application(app)
-        keys = accounts.erase(user_id, compact=False)
+        found = accounts.get(user_id)
+        erased_before = found is not None and found.erased is not None
+        keys = 0 if erased_before else accounts.erase(user_id, compact=False)
         projections = Projections(app, settings)
         try:
             for name in projections.names:
@@ -187,10 +190,12 @@ def erase(settings: Settings, user_id: str, yes: bool) -> None:
             projections.close()
         view_tables = [t for name in projections.names for t in table_names(name)[:2]]
         accounts.compact(view_tables)
-    click.echo(
-        f"Erased {user_id}: {keys} data key(s) deleted; her text now reads [erased]. "
-        f"Views rebuilt: {', '.join(projections.names)}."
+    done = (
+        f"{user_id} was erased before"
+        if erased_before
+        else f"Erased {user_id}: {keys} data key(s) deleted; her text now reads [erased]"
     )
+    click.echo(f"{done}. Views rebuilt: {', '.join(projections.names)}.")
 
 
 def _day(when: datetime | None) -> str:

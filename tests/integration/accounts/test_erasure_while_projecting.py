@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from eventsourcing.persistence import PersistenceError, Tracking
+from eventsourcing.persistence import OperationalError, PersistenceError, Tracking
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool
 from flask import Flask
 
@@ -32,6 +32,7 @@ from tracker.accounts import Accounts
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 from tracker.erasure import ERASED_TEXT, sql
+from tracker.projecting import Projections
 from tracker.settings import Settings
 
 WAIT = 30.0  # the longest any step may take before the test gives up (never reached)
@@ -340,3 +341,26 @@ def test_an_erasure_over_http_the_database_cannot_finish_is_a_503_and_nothing_er
     again = client.delete("/api/v1/account", json={"password": PASSWORD}, headers=csrf)
     assert again.status_code == 204
     assert app.get_goal(signed_up)["title"] == ERASED_TEXT
+
+
+def test_a_rebuild_that_fails_after_the_erasure_is_a_503_that_says_how_to_finish(
+    web: Flask,
+    signed_up: str,
+    app: TrackerApplication,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client, csrf = sign_in(web)
+
+    def database_gone(self: Projections, name: str) -> int:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Projections, "rebuild", database_gone)
+    failed = client.delete("/api/v1/account", json={"password": PASSWORD}, headers=csrf)
+
+    assert failed.status_code == 503
+    assert failed.headers["Retry-After"].isdigit()
+    # The erasure itself is whole: the account and the key are both gone.
+    assert client.get("/api/v1/account").status_code == 401
+    assert app.get_goal(signed_up)["title"] == ERASED_TEXT
+    assert f"run `tracker users erase {ANA}` to finish" in caplog.text

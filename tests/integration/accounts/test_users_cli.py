@@ -122,6 +122,32 @@ def test_erasing_an_account_rebuilds_the_views_and_leaves_no_trace_in_the_file(
     assert "erased" in run(url, "users", "list")[1]
 
 
+def test_erasing_again_finishes_an_erasure_whose_views_were_not_rebuilt(
+    url: str, clock: ManualClock
+) -> None:
+    run(
+        url, "users", "create", "mentee-ana", "--name", "Ana", "--email", "a@e.org", "--no-password"
+    )
+    app = build_application(Settings(database_url=url), clock=clock)
+    try:
+        app.start_plan(mentee_id="mentee-ana", actor_id="mentee-ana")
+        app.reflect("mentee-ana", text="Wanderlust Zephyr", private=False, actor_id="mentee-ana")
+        assert run(url, "projections", "rebuild")[0] == 0
+        # The key is deleted, then the database goes away before the views are rebuilt.
+        Accounts.for_application(app).erase("mentee-ana", compact=False)
+    finally:
+        app.close()
+    path = Path(Settings(database_url=url).eventsourcing_env()["SQLITE_DBNAME"])
+    assert b"Zephyr" in path.read_bytes() + _wal(path)  # the views still hold her words
+
+    code, out, _ = run(url, "users", "erase", "mentee-ana", "--yes")
+
+    assert code == 0, out
+    assert "mentee-ana was erased before. Views rebuilt" in out
+    assert b"Zephyr" not in path.read_bytes() + _wal(path)
+    assert run(url, "users", "erase", "nobody", "--yes")[0] != 0  # unknown ids still refused
+
+
 def _wal(path: Path) -> bytes:
     wal = path.with_name(path.name + "-wal")
     return wal.read_bytes() if wal.exists() else b""

@@ -119,15 +119,29 @@ def erase_account(body: dict[str, Any]) -> Response:
 
 
 def erase_everywhere(user_id: str) -> None:
-    """Erase the account, end its sessions, rebuild every view, compact the files."""
+    """Erase the account, end its sessions, rebuild every view, compact the files.
+
+    The account and its key go in one transaction (all or nothing). If what follows fails
+    (a 503), she is erased but the views may still hold her words until an operator runs
+    `tracker users erase` for her again, as the log says.
+    """
     auth = get_auth()
     auth.accounts.erase(user_id, compact=False)
-    auth.sessions.end_all(user_id)
-    projections = projections_of(current_app)
-    for name in projections.names:
-        projections.rebuild(name)
-    views = [table for name in projections.names for table in table_names(name)[:2]]
-    auth.accounts.compact([*views, SESSIONS_TABLE])
+    try:
+        auth.sessions.end_all(user_id)
+        projections = projections_of(current_app)
+        for name in projections.names:
+            projections.rebuild(name)
+        views = [table for name in projections.names for table in table_names(name)[:2]]
+        auth.accounts.compact([*views, SESSIONS_TABLE])
+    except Exception:
+        current_app.logger.error(
+            "Erased %s, but the views were not rebuilt or the files not compacted: "
+            "run `tracker users erase %s` to finish",
+            user_id,
+            user_id,
+        )
+        raise
 
 
 @account_api.post("/accounts")
