@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from domain import plan_id_for
 from projections.registry import PROJECTIONS
 from projections.runner import ViewRunner
 from projections.store import ViewDatabase
@@ -21,6 +22,7 @@ from tracker.settings import Settings, storage_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 CATCH_UP_TIMEOUT = 60.0
+BATCH = 25  # days written in one save
 
 
 @pytest.fixture
@@ -38,19 +40,35 @@ def views(postgres_url: str) -> Iterator[ViewDatabase]:
 
 
 def write_days(app: TrackerApplication, clock: ManualClock, days: range) -> int:
-    """A reflection and a vision edit per day; the log's head after them."""
-    for day in days:
-        clock.advance(hours=20)
-        app.reflect(ADA, text=f"Day {day}", private=day % 3 == 0, actor_id=ADA)
-        app.edit_plan_section(
-            ADA, section="vision_statement", fields={"statement": f"Vision {day}"},
-            reason=None, actor_id=ADA,
-        )  # fmt: skip
+    """A reflection and a vision edit per day; the log's head after them.
+
+    The plan is saved once per BATCH days (one transaction of 2 * BATCH events): what is under
+    test is the projectors reading the log, which holds one notification per event however
+    the events were written, and writing them one command at a time took most of the time."""
+    plan_id = plan_id_for(ADA)
+    for first in range(days.start, days.stop, BATCH):
+        plan = app.repository.get(plan_id)
+        for day in range(first, min(first + BATCH, days.stop)):
+            clock.advance(hours=20)
+            plan.reflect(text=f"Day {day}", private=day % 3 == 0, actor_id=ADA, at=clock())
+            plan.edit_section(
+                section="vision_statement", fields={"statement": f"Vision {day}"},
+                reason=None, actor_id=ADA, at=clock(),
+            )  # fmt: skip
+        app.save(plan)
     return app.recorder.max_notification_id() or 0
 
 
 def positions(views: ViewDatabase, app: TrackerApplication) -> dict[str, int]:
     return {p.name: views.store(p.name).max_tracking_id(app.name) or 0 for p in PROJECTIONS}
+
+
+def mid_stream(views: ViewDatabase, app: TrackerApplication, head: int) -> bool:
+    """Whether a view has applied some of the log but not all of it; an error once every
+    view has reached `head`, as then nothing is left to interrupt."""
+    reached = positions(views, app).values()
+    assert min(reached) < head, "the catch-up finished before it could be stopped"
+    return any(0 < position < head for position in reached)
 
 
 def wait_for_views(views: ViewDatabase, app: TrackerApplication, head: int) -> None:
@@ -116,7 +134,7 @@ def test_sigterm_stops_a_long_catch_up_between_pages_and_frees_the_views(
     app.start_plan(mentee_id=ADA, actor_id=ADA)
     head = write_days(app, clock, range(600))
     with projecting(postgres_url, tmp_path, "only") as projector:
-        wait_until(lambda: any(positions(views, app).values()), 60, "the first page")
+        wait_until(lambda: mid_stream(views, app, head), 60, "the first page")
         started = time.monotonic()
         assert projector.stop(signal.SIGTERM) == 0, projector.output()
         assert time.monotonic() - started < 10
