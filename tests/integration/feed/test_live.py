@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -79,7 +80,7 @@ def server(sqlite_url: str, store: TrackerApplication) -> Iterator[str]:
                 time.sleep(0.1)
         yield base
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown: no graceful wait
         process.wait(15)
 
 
@@ -163,11 +164,27 @@ def checkpoint(target: Path) -> int:
     return int(row[0]) if row else 0
 
 
+def revise_many(store: TrackerApplication, clock: ManualClock, goal_id: str, count: int) -> None:
+    """Ada revises her goal `count` times, 50 revisions to a save: the consumer reads one
+    event per revision all the same, and one save per revision took seconds."""
+    for first in range(0, count, 50):
+        goal = store.repository.get(UUID(goal_id))
+        for n in range(first, min(first + 50, count)):
+            clock.advance(minutes=1)
+            goal.revise(
+                changes={"title": f"Lead a team of {n + 10}"}, reason="It grew", actor_id=ADA,
+                at=clock(),
+            )  # fmt: skip
+        store.save(goal)
+
+
 def test_a_killed_consumer_resumes_with_nothing_lost_or_applied_twice(
     server: str, store: TrackerApplication, clock: ManualClock, tmp_path: Path, token: str
 ) -> None:
-    story = write_story(store, clock, revisions=400)
+    story = write_story(store, clock)
+    revise_many(store, clock, story.ada_goal, 400)  # so the kill lands far from the end
     head = store.recorder.max_notification_id() or 0
+    assert head == story.events + 400
     target = tmp_path / "integrator.sqlite"
     process = subprocess.Popen(
         consumer(server, target, token, "--batch", "3"), cwd=tmp_path, stderr=subprocess.DEVNULL
@@ -195,5 +212,5 @@ def test_a_killed_consumer_resumes_with_nothing_lost_or_applied_twice(
         positions = [row[0] for row in db.execute("SELECT position FROM integrator_events")]
         ids = {row[0] for row in db.execute("SELECT id FROM integrator_events")}
     assert sorted(positions) == list(range(1, head + 1))
-    assert len(ids) == head == story.events
+    assert len(ids) == head
     assert checkpoint(target) == head
