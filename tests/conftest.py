@@ -2,7 +2,8 @@
 
 Each PostgreSQL test gets a schema of its own, dropped afterwards, so tests never see each
 other's events. Under CI=true an unreachable PostgreSQL fails the run instead of skipping.
-The run ends by saying where the browser tests (tests/e2e) put their screenshots: said here,
+Files with slow tests are collected first (for pytest-xdist's scheduling). The run ends by
+saying where the browser tests (tests/e2e) put their screenshots: said here,
 at the root, so that it is said under pytest-xdist too (its workers' own reports go unseen).
 """
 
@@ -69,6 +70,14 @@ def database_url(request: pytest.FixtureRequest) -> str:
 def memory_app(clock: ManualClock) -> TrackerApplication:
     """The application on in-memory (POPO) storage: fast, for domain-level behaviour."""
     return TrackerApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding slow tests first, each file kept whole and in order otherwise: under
+    `--dist loadfile --no-loadscope-reorder` (make test) they start first, so the run ends on
+    short files spread over the workers, not on one worker still busy with a crash test."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
