@@ -91,6 +91,8 @@ class KeyRing:
         if found is not None:
             return found
         with self.tables.transaction(write=True) as cursor:
+            # An erasure committed between this read and the insert would leave a live key.
+            self.tables.take_turns(cursor, f"key of {mentee_id}")
             cursor.execute(
                 f"SELECT key_id, key, erased FROM {self.table} WHERE mentee_id = ?", (mentee_id,)
             )
@@ -165,6 +167,7 @@ class KeyRing:
         all the same, so nothing new is written about her afterwards.
         """
         now = self.tables.time_param(self.clock())
+        self.tables.take_turns(cursor, f"key of {mentee_id}")  # with key_for_writing
         cursor.execute(
             f"SELECT COUNT(*), COUNT(key) FROM {self.table} WHERE mentee_id = ?", (mentee_id,)
         )

@@ -26,6 +26,8 @@ from psycopg.rows import tuple_row
 
 # The advisory lock key side tables are created under on PostgreSQL ("trkside" in hex).
 CREATE_LOCK = 0x74726B73696465
+# The first half of the advisory lock keys `take_turns` takes ("subj" in hex).
+TURNS_LOCK = 0x7375626A
 
 
 class Rows(Protocol):
@@ -133,6 +135,19 @@ class SideTables:
             return
         with self._datastore.transaction(commit=write) as cursor:
             yield SideCursor(cursor, postgres=self.dialect == "postgres")
+
+    def take_turns(self, cursor: SideCursor, subject: str) -> None:
+        """Make write transactions about `subject` run one after the other, not interleaved.
+
+        PostgreSQL: a transaction-scoped advisory lock, held until commit (a row lock cannot
+        guard a row that does not exist yet). SQLite's BEGIN IMMEDIATE, and the memory
+        database's one lock, already make every write transaction wait for the others.
+        """
+        if self.dialect == "postgres":
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(?))",
+                (TURNS_LOCK, f"{self.schema}:{subject}"),
+            )
 
     def create(self, statements: Sequence[str]) -> None:
         """Create tables and indexes (statements use IF NOT EXISTS).

@@ -31,7 +31,7 @@ from tests.web.credentials import Credentials
 from tracker.accounts import Accounts
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
-from tracker.erasure import ERASED_TEXT, sql
+from tracker.erasure import ERASED_TEXT, KEYS_TABLE, sql
 from tracker.projecting import Projections
 from tracker.settings import Settings
 
@@ -364,3 +364,50 @@ def test_a_rebuild_that_fails_after_the_erasure_is_a_503_that_says_how_to_finish
     assert client.get("/api/v1/account").status_code == 401
     assert app.get_goal(signed_up)["title"] == ERASED_TEXT
     assert f"run `tracker users erase {ANA}` to finish" in caplog.text
+
+
+class HookedCursor(FailingCursor):
+    """A driver cursor that, in one thread, calls `hook` before each statement it runs."""
+
+    def __init__(self, cursor: Any, thread: threading.Thread, hook: Statement) -> None:
+        super().__init__(cursor, "", Exception())
+        self._thread, self._hook = thread, hook
+
+    def execute(self, statement: str, params: Any = ()) -> Any:
+        if threading.current_thread() is self._thread:
+            self._hook(statement)
+        return self._cursor.execute(statement, params)
+
+
+def test_a_key_made_while_her_account_is_erased_is_erased_with_it(
+    app: TrackerApplication, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Her first personal text and her erasure at the same moment: either the text finds her
+    erased, or its new key is erased too. Never a live key for an erased mentee."""
+    accounts.create_account("mentee-cara", display_name="Cara", email="c@e.org", password=None)
+    erasing = Erasing(lambda: accounts.erase("mentee-cara"))
+
+    def erase_meanwhile(statement: str) -> None:
+        if statement.startswith("INSERT") and KEYS_TABLE in statement and not erasing.ident:
+            erasing.start()
+            erasing.join(0.5)  # done by now if nothing makes it wait for the key's insert
+
+    real_init = sql.SideCursor.__init__
+    writer = threading.current_thread()
+
+    def init(self: sql.SideCursor, cursor: Any, postgres: bool) -> None:
+        real_init(self, HookedCursor(cursor, writer, erase_meanwhile), postgres)
+
+    monkeypatch.setattr(sql.SideCursor, "__init__", init)
+    accounts.keyring.key_for_writing("mentee-cara")
+    monkeypatch.setattr(sql.SideCursor, "__init__", real_init)
+
+    erasing.finish()
+    assert erasing.ident, "the key was never inserted"
+    with accounts.tables.transaction() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(key) FROM {accounts.keyring.table} WHERE mentee_id = ?",
+            ("mentee-cara",),
+        )
+        assert cursor.one() == (0,)
+    assert accounts.keyring.is_erased("mentee-cara")
