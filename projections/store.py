@@ -319,11 +319,15 @@ _ONE_MICROSECOND = datetime(2000, 1, 1, 0, 0, 0, 1) - datetime(2000, 1, 1)
 class ViewDatabase:
     """Opens the view stores of one database (one connection pool shared by all views)."""
 
-    def __init__(self, env: Mapping[str, str]) -> None:
+    def __init__(
+        self, env: Mapping[str, str], prepare: Callable[[Any], None] | None = None
+    ) -> None:
+        """`prepare` is given the datastore once made, before any table is created."""
         self.env = dict(env)
         self.module = self.env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
         self._stores: dict[str, ViewStore] = {}
         self._datastore: Any = None
+        self._prepare = prepare
 
     @property
     def backend(self) -> str:
@@ -345,7 +349,10 @@ class ViewDatabase:
         elif self.backend == "postgres":
             from projections.store_postgres import PostgresViewStore, postgres_datastore
 
-            self._datastore = self._datastore or postgres_datastore(self.env)
+            if self._datastore is None:
+                self._datastore = postgres_datastore(self.env)
+                if self._prepare is not None:
+                    self._prepare(self._datastore)
             store = PostgresViewStore(self._datastore, name=name)
         elif self.backend == "popo":
             return MemoryViewStore(name)

@@ -31,6 +31,7 @@ from psycopg import Connection
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 Check = Callable[[Connection[Any]], None]
+_READIED = "_tracker_readied"
 
 
 def check_or_sweep(pool: ConnectionPool[Any]) -> Check:
@@ -55,8 +56,9 @@ def recover_at_once(datastore: object) -> None:
     and each connection attempt gives up after the pool's timeout, not the system's
     (minutes, for an address that does not answer)."""
     pool = getattr(datastore, "pool", None)
-    if not isinstance(pool, ConnectionPool):
-        return
+    if not isinstance(pool, ConnectionPool) or getattr(pool, _READIED, False):
+        return  # readied once: a second wrapping would charge each wait twice
+    setattr(pool, _READIED, True)
     # psycopg_pool takes `check` only when built (eventsourcing builds it): set it after.
     if getattr(pool, "_check", None) is not None:
         pool._check = check_or_sweep(pool)

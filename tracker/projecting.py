@@ -89,7 +89,8 @@ class Projections:
         self, app: Application[Any], settings: Settings, names: list[str] | None = None
     ) -> None:
         self.app = app
-        self.database = ViewDatabase(settings.eventsourcing_env())
+        # Its pool is readied before the views' tables are made (a request may open them).
+        self.database = ViewDatabase(settings.eventsourcing_env(), prepare=recover_at_once)
         # Opening the views creates their tables: one process at a time (PostgreSQL).
         with setup_lock(self.database.env):
             projections = build_projections(self.database, names)
@@ -98,8 +99,6 @@ class Projections:
         if emptied:
             log.warning("Rebuilding %s from the event log: built by older code", emptied)
         self.runners = {p.name: ViewRunner(p, app) for p in projections}
-        for runner in self.runners.values():  # one pool for all views
-            recover_at_once(getattr(runner.store, "datastore", None))
         self.projector: Projector | None = None
         self._reached: dict[str, int] = {}  # the highest position each view was seen at
         self._started: set[str] = set()  # mentees whose plan the timeline view showed started
