@@ -15,6 +15,8 @@ integrator would. Three workloads alternate in rounds (a different one first eac
             --page) of a plan with HISTORY events; a fresh read, which first applies any
             event written since the view's position (read-your-writes)
 
+Answers are checked (status, a JSON object) but not decoded: the client runs on the same
+cores as the server. The timeline's first page is decoded once, to check it is full.
 The ratios are requests/s of revise and timeline over ping (aims: >= 0.3 and >= 0.5).
 Requests/s is a workload's requests over the wall time of its rounds; p50/p99 are per request.
 """
