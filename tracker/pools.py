@@ -53,8 +53,9 @@ def recover_at_once(datastore: object) -> None:
     """Ready the pool of an eventsourcing PostgreSQL datastore (if that is what it is) for
     a database that goes away: if it pre-pings, it sweeps its dead connections on the first
     failed check; its waits count against the current request's budget (`waits_bounded`);
-    and each connection attempt gives up after the pool's timeout, not the system's
-    (minutes, for an address that does not answer)."""
+    each connection attempt gives up after the pool's timeout, not the system's (minutes,
+    for an address that does not answer); and reconnecting gives up as soon, so a request
+    after a long outage connects at once instead of waiting for a retry minutes away."""
     pool = getattr(datastore, "pool", None)
     if not isinstance(pool, ConnectionPool) or getattr(pool, _READIED, False):
         return  # readied once: a second wrapping would charge each wait twice
@@ -64,6 +65,10 @@ def recover_at_once(datastore: object) -> None:
         pool._check = check_or_sweep(pool)
     if isinstance(pool.kwargs, dict):  # libpq's own minimum is 2 s
         pool.kwargs.setdefault("connect_timeout", max(2, round(pool.timeout)))
+    # psycopg_pool retries a failed connect after 1, 2, 4, 8 ... s for 5 minutes: after a
+    # long outage the next try may be a minute away, and requests meanwhile get 503s though
+    # the database is back. Given up sooner, the next request that waits starts a new try.
+    pool.reconnect_timeout = min(pool.reconnect_timeout, pool.timeout)
     bound_waits_of(pool)
 
 
