@@ -29,7 +29,7 @@ from projections.runner import (
     subscription_until,
     supports_subscriptions,
 )
-from projections.store import ProjectorLock
+from projections.store import ProjectorLock, ViewState
 
 log = logging.getLogger(__name__)
 
@@ -131,13 +131,15 @@ class ViewGroup:
     def _follow_subscription(self, held: list[ViewRunner], stop: threading.Event) -> None:
         """Feed each new event to every view, in one transaction per event; return when
         stopped, or when a view's position moved (the caller catches up again)."""
-        expected = [runner.position() for runner in held]
+        expected = [runner.state() for runner in held]  # before the subscription decodes
         app = held[0].app
+        start = min(state.position for state in expected)
         try:
-            with subscription_until(app, min(expected), stop) as subscription:
+            with subscription_until(app, start, stop) as subscription:
                 for domain_event, tracking in subscription:
                     record = to_record(domain_event, tracking.notification_id)
                     for index, _ in apply_page(held, expected, [record]):
-                        expected[index] = tracking.notification_id
+                        generation = expected[index].generation
+                        expected[index] = ViewState(tracking.notification_id, generation)
         except PositionMoved as moved:
             log.info("%s; catching up from the store", moved)

@@ -15,9 +15,14 @@ package does not know the tracker's; tracker/projecting.py wires them):
 - `wait_for(position, timeout)` is the read-your-writes helper: it catches up inline to the
   position, and if another writer holds the view meanwhile, waits (bounded) for it.
 
-If the view's position moves under a running projector (a rebuild cleared it, or another
-process applied events), the projector notices on its next transaction and re-reads from
-the store's position instead of applying anything out of order.
+A page's transaction is a compare-and-set on the view's `state` read BEFORE the page was
+decoded: it writes only if the view's position and generation (its count of clears) are
+still those, and otherwise rolls back (PositionMoved) and the projector reads the page again
+from the stored position. The generation closes the gap a position alone leaves: an erasure
+deletes a mentee's key, then clears and rebuilds the views, and a page decoded with the key
+before the clear must never land, not even when the rebuild has brought the position back
+to where the page started. The check reads the position and the generation in the one
+statement the store's `apply` already made for the position: no extra round trip.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from projections.decoding import RecordDecoder
 from projections.records import EventRecord, to_record
-from projections.store import ApplyPart, ViewProjection, ViewStore, ViewTx
+from projections.store import ApplyPart, ViewProjection, ViewState, ViewStore, ViewTx
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +88,11 @@ class ViewRunner:
         """The notification id of the last event the view has applied (0 if none)."""
         return self.store.max_tracking_id(self.app.name) or 0
 
+    def state(self) -> ViewState:
+        """The view's position and generation, read together: read it BEFORE decoding the
+        events a transaction will apply, and hand it to `apply_records`/`updater`."""
+        return self.store.state(self.app.name)
+
     def head(self) -> int:
         """The notification id of the last event in the application's log (0 if none)."""
         return self.app.recorder.max_notification_id() or 0
@@ -92,22 +102,27 @@ class ViewRunner:
         (upcasting, opening sealed text): see projections.decoding."""
         return self.decoder.records(notifications)
 
-    def apply_records(self, records: Sequence[EventRecord], expected: int) -> bool:
-        """Apply records after position `expected` in one transaction; False if superseded.
+    def apply_records(self, records: Sequence[EventRecord], expected: ViewState) -> bool:
+        """Apply records after the `expected` state in one transaction; False if superseded.
 
-        Raises PositionMoved if the view's position is no longer `expected`.
+        Raises PositionMoved if the view's position or generation is no longer `expected`.
         """
         if not records:
             return False
         tracking = Tracking(self.app.name, records[-1].position)
         return self.store.apply(tracking, self.updater(records, expected))
 
-    def updater(self, records: Sequence[EventRecord], expected: int) -> Callable[[ViewTx], None]:
-        """The body of the transaction that applies `records` after position `expected`."""
+    def updater(
+        self, records: Sequence[EventRecord], expected: ViewState
+    ) -> Callable[[ViewTx], None]:
+        """The body of the transaction that applies `records` after the `expected` state
+        (read before they were decoded); it raises PositionMoved, rolling back, if the
+        view moved or was cleared since."""
 
         def update(tx: ViewTx) -> None:
-            if (tx.position or 0) != expected:
-                raise PositionMoved(f"{self.name}: expected {expected}, found {tx.position}")
+            if (tx.position or 0) != expected.position or tx.generation != expected.generation:
+                found = ViewState(tx.position or 0, tx.generation)
+                raise PositionMoved(f"{self.name}: expected {expected}, found {found}")
             process = self.projection.process
             for record in records:
                 process(record, tx)
@@ -176,12 +191,12 @@ class ViewRunner:
         return supports_subscriptions(self.app)
 
     def _follow_subscription(self, stop: threading.Event) -> None:
-        expected = self.position()
-        with subscription_until(self.app, expected, stop) as subscription:
+        expected = self.state()  # before the subscription decodes anything
+        with subscription_until(self.app, expected.position, stop) as subscription:
             for domain_event, tracking in subscription:
                 record = to_record(domain_event, tracking.notification_id)
                 if self.apply_records([record], expected):
-                    expected = tracking.notification_id
+                    expected = ViewState(tracking.notification_id, expected.generation)
 
 
 def supports_subscriptions(app: Application[Any]) -> bool:
@@ -241,8 +256,8 @@ def _catch_up_pages(
     first = runners[0]
     applied = [0] * len(runners)
     while stop is None or not stop.is_set():
-        positions = [runner.position() for runner in runners]
-        start = min(positions)
+        states = [runner.state() for runner in runners]  # before the page is decoded
+        start = min(state.position for state in states)
         if upto is not None and start >= upto:
             break
         notifications = first.app.recorder.select_notifications(
@@ -251,7 +266,7 @@ def _catch_up_pages(
         if not notifications:
             break
         try:
-            counts = apply_page(runners, positions, first.records(notifications))
+            counts = apply_page(runners, states, first.records(notifications))
         except PositionMoved:
             continue  # someone else moved a view: re-read the positions
         for index, count in counts:
@@ -262,21 +277,22 @@ def _catch_up_pages(
 
 
 def apply_page(
-    runners: Sequence[ViewRunner], positions: Sequence[int], records: Sequence[EventRecord]
+    runners: Sequence[ViewRunner], states: Sequence[ViewState], records: Sequence[EventRecord]
 ) -> list[tuple[int, int]]:
     """Apply records to every view whose position is before their end, each only those after
     its position, in one `apply_together`; (view index, events applied) for each view applied.
 
-    Raises PositionMoved if a view's position is no longer the one given.
+    `states` are the views' states read before the records were decoded. Raises
+    PositionMoved (nothing applied) if a view's position or generation is no longer that.
     """
     ids = [record.position for record in records]
     parts: list[ApplyPart] = []
     counts: list[tuple[int, int]] = []
-    for index, (runner, position) in enumerate(zip(runners, positions, strict=True)):
-        mine = records[bisect_right(ids, position) :]
+    for index, (runner, state) in enumerate(zip(runners, states, strict=True)):
+        mine = records[bisect_right(ids, state.position) :]
         if mine:
             tracking = Tracking(runner.app.name, mine[-1].position)
-            parts.append((runner.store, tracking, runner.updater(mine, position)))
+            parts.append((runner.store, tracking, runner.updater(mine, state)))
             counts.append((index, len(mine)))
     if not parts:
         return []

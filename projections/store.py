@@ -19,8 +19,12 @@ even if the process dies between events. If the store's position is already at o
 `notification_id` nothing runs and `apply` returns False (the event is ignored); two
 `apply` calls on the same view are serialised. `fn` may apply a batch of events: `tx.position`
 is the position before the transaction, so events at or below it must be skipped (the
-runner does this). `store.apply_together([(store, tracking, fn), ...])` does the same for
-several views of one database in one transaction (the runner, when views catch up together).
+runner does this). `tx.generation` counts the view's clears: a writer that read the view's
+`state` before decoding its events compares both in `fn` and raises to roll back if either
+moved (the runner does: events decoded before an erasure's clear must never land after it,
+even when a rebuild has brought the position back to where they started).
+`store.apply_together([(store, tracking, fn), ...])` does the same for several views of one
+database in one transaction (the runner, when views catch up together).
 `tx` offers:
 
     tx.get(key) -> dict | None          tx.put(key, doc)          tx.delete(key)
@@ -42,9 +46,10 @@ Reading (plain data, never raises for a missing key)::
         statement on SQL, each document as its stored JSON text (to pass on unparsed)
     store.last_entry(partition, kind, at_or_before=None, position_at_or_before=None)
     store.max_tracking_id(app_name) -> int | None               the view's position
+    store.state(app_name) -> ViewState   (position, generation) read in one statement
     store.wait(app_name, notification_id, timeout)              eventsourcing's bounded wait
     store.digest() -> str      sha256 of the whole view content (documents + entries)
-    store.clear()              empty the view and forget its position (for a rebuild)
+    store.clear()              empty the view, forget its position, count one more generation
     store.refresh_statistics() ANALYZE the view's tables (the runner does, after bulk loads)
     store.try_lock() -> ProjectorLock | None   one projector per view at a time
 
@@ -75,6 +80,18 @@ from projections.records import EventRecord, to_record
 
 Doc = dict[str, Any]
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# The tracking row counting a view's clears (beside eventsourcing's "__migration__" row).
+GENERATION_ROW = "__cleared__"
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Where a view stands: its position in an application's log (0 if none) and its
+    generation, the number of times it was cleared (a clear may take the position back to
+    where it was, the generation never)."""
+
+    position: int
+    generation: int
 
 
 @dataclass(frozen=True)
@@ -143,8 +160,9 @@ class ViewTx(ABC):
     entries when appended (later changes to an appended dict do not reach the entry).
     """
 
-    def __init__(self, position: int | None) -> None:
+    def __init__(self, position: int | None, generation: int = 0) -> None:
         self.position = position
+        self.generation = generation  # the view's clears so far (see ViewState)
         self._docs: dict[str, Doc | None] = {}  # key -> working copy, None = absent
         self._written: dict[str, None] = {}  # keys to write, in order (read-only keys are not)
         self._entries: dict[tuple[str, int, str], PendingEntry] = {}
@@ -284,8 +302,13 @@ class ViewStore(TrackingRecorder, ABC):
         """Every entry of the view ordered by (partition, position, kind)."""
 
     @abstractmethod
+    def state(self, application_name: str) -> ViewState:
+        """The view's position in the application's log and its generation, read together."""
+
+    @abstractmethod
     def clear(self) -> None:
-        """Delete every document, entry and tracking position of this view."""
+        """Delete every document, entry and tracking position of this view, and count one
+        more generation, in one transaction (serialised with `apply`)."""
 
     @abstractmethod
     def try_lock(self) -> ProjectorLock | None:

@@ -16,6 +16,7 @@ from projections.store import (
     Doc,
     Entry,
     ProjectorLock,
+    ViewState,
     ViewStore,
     ViewTx,
     check_view_name,
@@ -52,8 +53,8 @@ def select_entries(
 
 
 class _MemoryTx(ViewTx):
-    def __init__(self, store: MemoryViewStore, position: int | None) -> None:
-        super().__init__(position)
+    def __init__(self, store: MemoryViewStore, position: int | None, generation: int) -> None:
+        super().__init__(position, generation)
         self._store = store
 
     def _load(self, key: str) -> str | None:
@@ -76,6 +77,7 @@ class MemoryViewStore(ViewStore):
         self._documents: dict[str, str] = {}
         self._entries: dict[tuple[str, int, str], Entry] = {}
         self._tracking: dict[str, int] = {}
+        self._generation = 0
         self._write_lock = threading.RLock()
         self._projector_lock = threading.Lock()
 
@@ -84,7 +86,7 @@ class MemoryViewStore(ViewStore):
             position = self._tracking.get(tracking.application_name)
             if position is not None and position >= tracking.notification_id:
                 return False
-            tx = _MemoryTx(self, position)
+            tx = _MemoryTx(self, position, self._generation)
             fn(tx)
             new_entries = tx.new_entries()
             for new in new_entries:
@@ -108,6 +110,10 @@ class MemoryViewStore(ViewStore):
 
     def max_tracking_id(self, application_name: str) -> int | None:
         return self._tracking.get(application_name)
+
+    def state(self, application_name: str) -> ViewState:
+        with self._write_lock:
+            return ViewState(self._tracking.get(application_name, 0), self._generation)
 
     def get(self, key: str) -> Doc | None:
         text = self._documents.get(key)
@@ -143,6 +149,7 @@ class MemoryViewStore(ViewStore):
             self._documents.clear()
             self._entries.clear()
             self._tracking.clear()
+            self._generation += 1
 
     def try_lock(self) -> ProjectorLock | None:
         if self._projector_lock.acquire(blocking=False):

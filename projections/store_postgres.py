@@ -20,12 +20,14 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL
 
 from projections.store import (
+    GENERATION_ROW,
     ApplyPart,
     Doc,
     Entry,
     EntryText,
     PendingEntry,
     ProjectorLock,
+    ViewState,
     ViewStore,
     ViewTx,
     check_view_name,
@@ -54,8 +56,14 @@ def advisory_key(text: str) -> int:
 
 
 class _PostgresTx(ViewTx):
-    def __init__(self, store: PostgresViewStore, cursor: Cursor[DictRow], position: int | None):
-        super().__init__(position)
+    def __init__(
+        self,
+        store: PostgresViewStore,
+        cursor: Cursor[DictRow],
+        position: int | None,
+        generation: int,
+    ) -> None:
+        super().__init__(position, generation)
         self._store = store
         self._cursor = cursor
 
@@ -97,6 +105,11 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         self.projector_key = advisory_key(f"tracker-view-projector:{datastore.schema}.{name}")
         self.select_doc_text = (
             f'SELECT "doc"::text AS doc FROM {self.documents_table} WHERE "key" = %s'
+        )
+        # The position and the generation in one statement: the page's check costs no more.
+        self.select_state_statement = (
+            f"SELECT application_name, notification_id FROM {self.tracking_table} "
+            "WHERE application_name = ANY(%s)"
         )
         self.sql_create_statements += [
             SQL(statement).format() for statement in self._view_table_statements(entries)
@@ -143,14 +156,26 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
     def _apply_in(
         self, cursor: Cursor[DictRow], tracking: Tracking, fn: Callable[[ViewTx], None]
     ) -> bool:
-        position = self._max_tracking_id(tracking.application_name, cursor)
+        position, generation = self._state_in(cursor, tracking.application_name)
         if position is not None and position >= tracking.notification_id:
             return False
-        tx = _PostgresTx(self, cursor, position)
+        tx = _PostgresTx(self, cursor, position, generation)
         fn(tx)
         self._flush(cursor, tx)
         self._insert_tracking(cursor, tracking)
         return True
+
+    def _state_in(self, cursor: Cursor[DictRow], application_name: str) -> tuple[int | None, int]:
+        cursor.execute(
+            self.select_state_statement, ([application_name, GENERATION_ROW],), prepare=True
+        )
+        found = {str(row["application_name"]): int(row["notification_id"]) for row in cursor}
+        return found.get(application_name), found.get(GENERATION_ROW, 0)
+
+    def state(self, application_name: str) -> ViewState:
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+            position, generation = self._state_in(cursor, application_name)
+        return ViewState(position or 0, generation)
 
     def _flush(self, cursor: Cursor[DictRow], tx: ViewTx) -> None:
         upserts: list[tuple[str, str]] = []
@@ -304,8 +329,14 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             cursor.execute(f"DELETE FROM {self.entries_table}")
             cursor.execute(f"DELETE FROM {self.order_table}")
             cursor.execute(
-                f"DELETE FROM {self.tracking_table} WHERE application_name <> %s",
-                (self.table_migration_identifier,),
+                f"DELETE FROM {self.tracking_table} WHERE application_name <> ALL(%s)",
+                ([self.table_migration_identifier, GENERATION_ROW],),
+            )
+            # A page read before this clear must not land after it (see ViewState).
+            cursor.execute(
+                f"INSERT INTO {self.tracking_table} VALUES (%s, 1) ON CONFLICT (application_name) "
+                f"DO UPDATE SET notification_id = {self.tracking_table}.notification_id + 1",
+                (GENERATION_ROW,),
             )
 
     def refresh_statistics(self) -> None:

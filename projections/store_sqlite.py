@@ -26,12 +26,14 @@ from eventsourcing.sqlite import (
 )
 
 from projections.store import (
+    GENERATION_ROW,
     ApplyPart,
     Doc,
     Entry,
     EntryText,
     PendingEntry,
     ProjectorLock,
+    ViewState,
     ViewStore,
     ViewTx,
     check_view_name,
@@ -68,8 +70,10 @@ def decode_at(text: str) -> datetime:
 
 
 class _SQLiteTx(ViewTx):
-    def __init__(self, store: SQLiteViewStore, cursor: SQLiteCursor, position: int | None):
-        super().__init__(position)
+    def __init__(
+        self, store: SQLiteViewStore, cursor: SQLiteCursor, position: int | None, generation: int
+    ) -> None:
+        super().__init__(position, generation)
         self._store = store
         self._cursor = cursor
 
@@ -118,6 +122,11 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             f"SELECT MAX(notification_id) FROM {self.tracking_table} WHERE application_name=?"
         )
         self.select_doc_statement = f'SELECT "doc" FROM {self.documents_table} WHERE "key" = ?'
+        # The position and the generation in one statement: the page's check costs no more.
+        self.select_state_statement = (
+            f"SELECT application_name, notification_id FROM {self.tracking_table} "
+            "WHERE application_name IN (?, ?)"
+        )
 
     def construct_create_table_statements(self) -> list[str]:
         documents, entries, tracking = table_names(self.name)
@@ -183,10 +192,10 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
     def _apply_in(
         self, cursor: SQLiteCursor, tracking: Tracking, fn: Callable[[ViewTx], None]
     ) -> bool:
-        position = self._max_tracking_id(tracking.application_name, cursor)
+        position, generation = self._state_in(cursor, tracking.application_name)
         if position is not None and position >= tracking.notification_id:
             return False
-        tx = _SQLiteTx(self, cursor, position)
+        tx = _SQLiteTx(self, cursor, position, generation)
         fn(tx)
         try:
             self._flush(cursor, tx)
@@ -194,6 +203,16 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             raise IntegrityError(error) from error
         self._insert_tracking(cursor, tracking)
         return True
+
+    def _state_in(self, cursor: SQLiteCursor, application_name: str) -> tuple[int | None, int]:
+        cursor.execute(self.select_state_statement, (application_name, GENERATION_ROW))
+        found = {str(row[0]): int(row[1]) for row in cursor.fetchall()}
+        return found.get(application_name), found.get(GENERATION_ROW, 0)
+
+    def state(self, application_name: str) -> ViewState:
+        with self._reading() as cursor:
+            position, generation = self._state_in(cursor, application_name)
+        return ViewState(position or 0, generation)
 
     def _flush(self, cursor: SQLiteCursor, tx: ViewTx) -> None:
         upserts: list[tuple[str, str]] = []
@@ -337,8 +356,14 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             cursor.execute(f"DELETE FROM {self.entries_table}")
             cursor.execute(f"DELETE FROM {self.order_table}")
             cursor.execute(
-                f"DELETE FROM {self.tracking_table} WHERE application_name <> ?",
-                (self.table_migration_identifier,),
+                f"DELETE FROM {self.tracking_table} WHERE application_name NOT IN (?, ?)",
+                (self.table_migration_identifier, GENERATION_ROW),
+            )
+            # A page read before this clear must not land after it (see ViewState).
+            cursor.execute(
+                f"INSERT INTO {self.tracking_table} VALUES (?, 1) ON CONFLICT (application_name) "
+                f"DO UPDATE SET notification_id = {self.tracking_table}.notification_id + 1",
+                (GENERATION_ROW,),
             )
 
     def refresh_statistics(self) -> None:

@@ -12,7 +12,7 @@ import pytest
 from projections.records import EventRecord
 from projections.registry import PROJECTIONS
 from projections.runner import ViewRunner, catch_up_together
-from projections.store import ViewDatabase, ViewTx
+from projections.store import ViewDatabase, ViewState, ViewTx
 from tests.integration.demo_sources import DemoSources, copy_sqlite
 from tracker.application import TrackerApplication, build_application
 from tracker.settings import Settings, storage_env
@@ -98,7 +98,7 @@ def test_no_view_changes_the_records_the_views_share(
         assert record.at_iso  # a cache the views fill: filled first, so any change shows
     before = copy.deepcopy([vars(record) for record in records])
     for runner in runners:
-        assert runner.apply_records(records, expected=0)
+        assert runner.apply_records(records, expected=runner.state())
     assert [vars(record) for record in records] == before
 
 
@@ -110,7 +110,9 @@ def test_a_view_moved_under_a_joint_page_applies_nothing_twice(
     other = every_view(views, app, page_size=50)[2]  # the same view, as another process has it
     original = runners[2].updater
 
-    def moved_first(records: Sequence[EventRecord], expected: int) -> Callable[[ViewTx], None]:
+    def moved_first(
+        records: Sequence[EventRecord], expected: ViewState
+    ) -> Callable[[ViewTx], None]:
         if not other.position():
             other.catch_up(upto=120)  # commits before the joint page's transaction begins
         return original(records, expected)
