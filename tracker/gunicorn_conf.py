@@ -87,8 +87,8 @@ control_socket_disable = True
 
 def database_wait_within(worker_timeout: int) -> float:
     """The seconds a request may wait for the database (TRACKER_DATABASE_WAIT), if at most
-    half the worker timeout: a request refused for want of a database must be answered
-    (503 with Retry-After) before gunicorn kills its worker and drops the connection."""
+    half the worker timeout: a request refused for want of a database is answered (503 with
+    Retry-After) well before the worker, or a proxy with a like timeout, gives up on it."""
     from tracker.settings import Settings, SettingsError
 
     try:
@@ -98,7 +98,7 @@ def database_wait_within(worker_timeout: int) -> float:
     if wait > worker_timeout / 2:
         raise SystemExit(
             f"TRACKER_DATABASE_WAIT ({wait:g} s) must be at most half of TRACKER_TIMEOUT "
-            f"({worker_timeout} s), or a request waiting for the database is killed unanswered"
+            f"({worker_timeout} s): a request refused for want of a database must be answered first"
         )
     return wait
 

@@ -10,8 +10,9 @@ request that found it gets a fresh connection at once.
 
 A request waits for connections at most ``TRACKER_DATABASE_WAIT`` seconds in all
 (`waits_bounded`). eventsourcing tries a failed read or write 10 times and each try waits
-up to the pool's timeout for a connection: with the database down that was some 52 s, longer
-than gunicorn's worker timeout, so the client saw a dropped connection instead of a 503. Once
+up to the pool's timeout for a connection: with the database down that was some 52 s, past
+gunicorn's 30 s timeout and most clients' and proxies' (which then drop the request), with
+a worker's threads all stuck once a few requests wait so. Once
 a request's budget is spent its next wait is refused with `DatabaseWaitExceeded`, which
 eventsourcing does not retry and the web layer answers with 503 and Retry-After.
 """
