@@ -107,10 +107,8 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             f'SELECT "doc"::text AS doc FROM {self.documents_table} WHERE "key" = %s'
         )
         # The position and the generation in one statement: the page's check costs no more.
-        self.select_state_statement = (
-            f"SELECT application_name, notification_id FROM {self.tracking_table} "
-            "WHERE application_name = ANY(%s)"
-        )
+        row = f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = %s"
+        self.select_state_statement = f"SELECT ({row}) AS position, ({row}) AS generation"
         self.sql_create_statements += [
             SQL(statement).format() for statement in self._view_table_statements(entries)
         ]
@@ -167,10 +165,11 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
 
     def _state_in(self, cursor: Cursor[DictRow], application_name: str) -> tuple[int | None, int]:
         cursor.execute(
-            self.select_state_statement, ([application_name, GENERATION_ROW],), prepare=True
+            self.select_state_statement, (application_name, GENERATION_ROW), prepare=True
         )
-        found = {str(row["application_name"]): int(row["notification_id"]) for row in cursor}
-        return found.get(application_name), found.get(GENERATION_ROW, 0)
+        row = cursor.fetchone()
+        assert row is not None  # scalar subqueries: always one row
+        return row["position"], row["generation"] or 0
 
     def state(self, application_name: str) -> ViewState:
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:

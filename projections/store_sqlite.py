@@ -123,10 +123,8 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
         )
         self.select_doc_statement = f'SELECT "doc" FROM {self.documents_table} WHERE "key" = ?'
         # The position and the generation in one statement: the page's check costs no more.
-        self.select_state_statement = (
-            f"SELECT application_name, notification_id FROM {self.tracking_table} "
-            "WHERE application_name IN (?, ?)"
-        )
+        row = f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = ?"
+        self.select_state_statement = f"SELECT ({row}), ({row})"
 
     def construct_create_table_statements(self) -> list[str]:
         documents, entries, tracking = table_names(self.name)
@@ -206,8 +204,8 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
 
     def _state_in(self, cursor: SQLiteCursor, application_name: str) -> tuple[int | None, int]:
         cursor.execute(self.select_state_statement, (application_name, GENERATION_ROW))
-        found = {str(row[0]): int(row[1]) for row in cursor.fetchall()}
-        return found.get(application_name), found.get(GENERATION_ROW, 0)
+        position, generation = cursor.fetchone()
+        return position, generation or 0
 
     def state(self, application_name: str) -> ViewState:
         with self._reading() as cursor:
