@@ -23,6 +23,10 @@ deletes a mentee's key, then clears and rebuilds the views, and a page decoded w
 before the clear must never land, not even when the rebuild has brought the position back
 to where the page started. The check reads the position and the generation in the one
 statement the store's `apply` already made for the position: no extra round trip.
+When a catch-up finds a view's generation other than the one it last saw, it first asks the
+application's mapper to forget its cached keys (`forget_keys`, if the mapper has one): the
+erasure deleted the key before the clear, so a projector in another process decodes the
+next page without it, instead of with a key its process cached before the erasure.
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ class ViewRunner:
         self.standby_interval = standby_interval
         self.is_active = threading.Event()  # set while this runner holds the projector lock
         self.decoder = RecordDecoder(app.mapper)
+        self.generation_seen: int | None = None  # the view's generation at the last catch-up
 
     @property
     def name(self) -> str:
@@ -257,6 +262,7 @@ def _catch_up_pages(
     applied = [0] * len(runners)
     while stop is None or not stop.is_set():
         states = [runner.state() for runner in runners]  # before the page is decoded
+        forget_keys_if_cleared(runners, states)
         start = min(state.position for state in states)
         if upto is not None and start >= upto:
             break
@@ -274,6 +280,19 @@ def _catch_up_pages(
         if progress is not None:
             progress(notifications[-1].id)
     return applied
+
+
+def forget_keys_if_cleared(runners: Sequence[ViewRunner], states: Sequence[ViewState]) -> None:
+    """Have the mapper forget its cached keys if a view was cleared since these runners
+    last looked (or they never did): the clear came after an erasure's key deletion."""
+    cleared = False
+    for runner, state in zip(runners, states, strict=True):
+        if runner.generation_seen != state.generation:
+            runner.generation_seen = state.generation
+            cleared = True
+    forget: Callable[[], None] | None = getattr(runners[0].app.mapper, "forget_keys", None)
+    if cleared and forget is not None:
+        forget()
 
 
 def apply_page(

@@ -99,6 +99,11 @@ class ShreddingMapper(Mapper[UUID]):
         self._learn_owner(domain_event)
         return domain_event
 
+    def forget_keys(self) -> None:
+        """Forget the cached keys now (a projector saw a view cleared: an erasure may have
+        just committed in another process, sooner than the keyring's recheck finds it)."""
+        self.keyring.forget()
+
     def opened_state(self, stored_event: StoredEvent) -> bytes:
         """The event's transcoded state (deciphered, decompressed) with its sealed texts
         opened, ready for the transcoder to decode.

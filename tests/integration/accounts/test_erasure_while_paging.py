@@ -123,3 +123,33 @@ def test_a_page_decoded_before_an_erasure_is_refused_and_her_words_never_reach_a
         assert [runner.position() for runner in runners] == [head] * len(runners)
     finally:
         projector.close()
+
+
+def test_a_projector_in_another_process_forgets_her_cached_key_when_it_finds_its_views_cleared(
+    app: TrackerApplication,
+    goal: str,
+    accounts: Accounts,
+    settings: Settings,
+    projections: Projections,
+    open_app: Callable[[], TrackerApplication],
+) -> None:
+    # The other process's projector decoded her words with her key, which its process keeps.
+    other = Projections(open_app(), settings)
+    try:
+        runners = list(other.runners.values())
+        start = 3
+        catch_up_together(runners, upto=start)
+        # The erasure, in this process: the key, then the clear and a rebuild under way.
+        assert accounts.erase(ANA, compact=False) == 1
+        rebuilders = list(projections.runners.values())
+        for rebuilder in rebuilders:
+            rebuilder.store.clear()
+        catch_up_together(rebuilders, upto=start)
+        # The other projector goes on (well within its keyring's recheck interval).
+        catch_up_together(runners)
+        catch_up_together(rebuilders)
+        content = view_content(projections)
+        assert not any(word in content for word in ANA_WORDS)
+        assert ERASED_TEXT in content
+    finally:
+        other.close()
