@@ -21,14 +21,22 @@ def mentor(api: Api, mentor_id: str, ask: str) -> str:
     return mentorship_id
 
 
-def test_a_mentor_reads_her_timeline_without_her_other_mentorships(api: Api) -> None:
+def with_grace_and_ed(api: Api) -> str:
+    """Ada's plan with two mentors, Grace (to lead) and Ed (to negotiate her salary), and a
+    check-in with Ed: its id."""
     api.start_plan("ada")
     mentor(api, "grace", "Help me lead")
     with_ed = mentor(api, "ed", "Help me negotiate my salary")
-    check_in = api.ok(
-        "POST", f"{API}/mentorships/{with_ed}/check-ins", {"scheduled_for": "2025-02-03"},
-        actor="ada",
-    )["id"]  # fmt: skip
+    return str(
+        api.ok(
+            "POST", f"{API}/mentorships/{with_ed}/check-ins", {"scheduled_for": "2025-02-03"},
+            actor="ada",
+        )["id"]
+    )  # fmt: skip
+
+
+def test_a_mentor_reads_her_timeline_without_her_other_mentorships(api: Api) -> None:
+    check_in = with_grace_and_ed(api)
     note = {"text": "She is thinking of leaving", "private": False}
     api.ok("POST", f"{API}/check-ins/{check_in}/notes", note, actor="ed")
     timeline = f"{API}/plans/ada/timeline?limit=100"
@@ -48,13 +56,7 @@ def test_a_mentor_reads_her_timeline_without_her_other_mentorships(api: Api) -> 
 def write_runs_ed_alone_sees(api: Api) -> list[str]:
     """Ada's options between runs of agenda items of her check-in with Ed (which Grace does
     not see): the titles of the options, in order."""
-    api.start_plan("ada")
-    mentor(api, "grace", "Help me lead")
-    with_ed = mentor(api, "ed", "Help me negotiate my salary")
-    check_in = api.ok(
-        "POST", f"{API}/mentorships/{with_ed}/check-ins", {"scheduled_for": "2025-02-03"},
-        actor="ada",
-    )["id"]  # fmt: skip
+    check_in = with_grace_and_ed(api)
     titles = []
     for run, options in ((7, 2), (9, 4), (3, 1), (8, 0)):
         for item in range(run):

@@ -308,14 +308,19 @@ def test_a_changed_agreement_moves_the_next_check_in_and_an_ended_one_drops_the_
     assert dashboard_for(scene.store, "maria", today=date(2025, 2, 10))["mentees"] == []
 
 
-def test_what_the_caller_hides_is_neither_listed_nor_counted(scene: Scene) -> None:
-    for n in range(12):  # revisions of her goal, the last three hidden from this reader
+def revise_her_goal(scene: Scene, times: int) -> None:
+    """Ana revises her goal's title `times` times, and the views catch up."""
+    for n in range(times):
         scene.goal.revise(
             changes={"title": f"Lead {n} pipelines"}, reason=f"r{n}", actor_id="ana",
             at=scene.story.later(),
         )  # fmt: skip
     scene.story.save(scene.goal)
     scene.project()
+
+
+def test_what_the_caller_hides_is_neither_listed_nor_counted(scene: Scene) -> None:
+    revise_her_goal(scene, 12)  # the last three hidden from this reader
     everything = dashboard_for(scene.store, "maria", today=date(2025, 2, 1))
     hidden = {c["position"] for c in everything["mentees"][0]["changes_since_seen"][:3]}
 
@@ -345,13 +350,7 @@ def test_what_the_caller_hides_is_neither_listed_nor_counted(scene: Scene) -> No
 def test_a_long_run_of_hidden_changes_is_read_only_so_far(
     scene: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for n in range(12):
-        scene.goal.revise(
-            changes={"title": f"Lead {n} pipelines"}, reason=f"r{n}", actor_id="ana",
-            at=scene.story.later(),
-        )  # fmt: skip
-    scene.story.save(scene.goal)
-    scene.project()
+    revise_her_goal(scene, 12)
     positions = [
         c["position"]
         for c in dashboard_for(scene.store, "maria", today=date(2025, 2, 1))["mentees"][0][
