@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from projections.growth import growth_key, update_growth
 from projections.records import EventRecord
@@ -237,6 +238,17 @@ class TimelineItem:
         return head | {**json.loads(self.text), "private": self.private}
 
 
+class PageQuery(TypedDict, total=False):
+    """Which page of a timeline to read, the keyword arguments of `timeline_items` that the
+    functions passing them on to it take as they are."""
+
+    kinds: Iterable[str] | None
+    since: datetime | None
+    until: datetime | None
+    after: int | None
+    limit: int
+
+
 def timeline_items(
     store: ViewStore,
     mentee_id: str,
@@ -248,7 +260,13 @@ def timeline_items(
     limit: int = 100,
 ) -> tuple[list[TimelineItem], int | None]:
     """One page of a mentee's timeline, oldest first, and the position to continue after
-    (None at the end); arguments as for `timeline_for`."""
+    (None at the end).
+
+    `kinds` keeps only those kinds (see KINDS); `since <= at < until`; `after` is the
+    position to continue from (the previous page's `next_after`). The viewer's own private
+    entries are merged in; nobody else's are ever read. Raises ValueError for an unknown
+    kind or a limit outside 1..MAX_PAGE.
+    """
     wanted = None if kinds is None else list(kinds)
     unknown = sorted(set(wanted or ()) - set(KINDS))
     if unknown:
@@ -290,27 +308,14 @@ def _in_range(
 
 
 def timeline_for(
-    store: ViewStore,
-    mentee_id: str,
-    viewer_id: str | None = None,
-    kinds: Iterable[str] | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    after: int | None = None,
-    limit: int = 100,
+    store: ViewStore, mentee_id: str, viewer_id: str | None = None, **query: Unpack[PageQuery]
 ) -> Doc:
-    """One page of a mentee's timeline, oldest first: {"entries": [...], "next_after": n}.
+    """`timeline_items` as plain data: {"mentee_id", "entries": [...], "next_after": n}."""
+    items, next_after = timeline_items(store, mentee_id, viewer_id, **query)
+    return page_doc(mentee_id, items, next_after)
 
-    `kinds` keeps only those kinds (see KINDS); `since <= at < until`; `after` is the
-    position to continue from (the previous page's `next_after`). The viewer's own private
-    entries are merged in; nobody else's are ever read. Raises ValueError for an unknown
-    kind or a limit outside 1..MAX_PAGE.
-    """
-    items, next_after = timeline_items(
-        store, mentee_id, viewer_id, kinds, since, until, after, limit
-    )
-    return {
-        "mentee_id": mentee_id,
-        "entries": [item.doc() for item in items],
-        "next_after": next_after,
-    }
+
+def page_doc(mentee_id: str, items: Iterable[TimelineItem], next_after: int | None) -> Doc:
+    """A page of a mentee's timeline as plain data: {"mentee_id", "entries", "next_after"}."""
+    entries = [item.doc() for item in items]
+    return {"mentee_id": mentee_id, "entries": entries, "next_after": next_after}

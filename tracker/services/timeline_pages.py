@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Unpack
 
 from projections.store import ViewStore
-from projections.timeline import MAX_PAGE, TimelineItem, timeline_items
+from projections.timeline import MAX_PAGE, PageQuery, TimelineItem, page_doc, timeline_items
 from tracker.services.visibility import Doc, Visibility
 
 MAX_SCANNED = 20 * MAX_PAGE
@@ -45,7 +46,7 @@ def timeline_items_page(
     limit: int = 100,
 ) -> TimelinePage:
     """One page of the mentee's timeline as `seen.viewer_id` sees it, oldest first;
-    arguments as for `projections.timeline.timeline_for`."""
+    arguments as for `projections.timeline.timeline_items`."""
     wanted = None if kinds is None else list(kinds)
     items: list[TimelineItem] = []
     cursor, batch, scanned = after, limit, 0
@@ -68,19 +69,7 @@ def timeline_items_page(
         batch = min(MAX_PAGE, batch * 2)
 
 
-def timeline_page(
-    store: ViewStore,
-    seen: Visibility,
-    *,
-    kinds: Iterable[str] | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    after: int | None = None,
-    limit: int = 100,
-) -> Doc:
+def timeline_page(store: ViewStore, seen: Visibility, **query: Unpack[PageQuery]) -> Doc:
     """`timeline_items_page` as plain data: {"mentee_id", "entries", "next_after"}."""
-    page = timeline_items_page(
-        store, seen, kinds=kinds, since=since, until=until, after=after, limit=limit
-    )
-    entries = [item.doc() for item in page.items]
-    return {"mentee_id": page.mentee_id, "entries": entries, "next_after": page.next_after}
+    page = timeline_items_page(store, seen, **query)
+    return page_doc(page.mentee_id, page.items, page.next_after)
