@@ -7,7 +7,8 @@ they check.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -70,6 +71,23 @@ def client(app: Flask) -> FlaskClient:
 def tracker(app: Flask) -> TrackerApplication:
     application: TrackerApplication = app.extensions["tracker"]
     return application
+
+
+def hold(app: Flask, method: str, barrier: threading.Barrier, times: int = 1) -> None:
+    """Make the app's next `times` calls of its `method` wait at `barrier`, each once it
+    has returned, so that another writer can be brought to the same point."""
+    application = tracker(app)
+    call: Callable[..., Any] = getattr(application, method)
+    left = [times]
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        result = call(*args, **kwargs)
+        if left[0] > 0:
+            left[0] -= 1
+            barrier.wait()
+        return result
+
+    setattr(application, method, held)
 
 
 class Api:

@@ -6,14 +6,14 @@ is written and the change is decided again on the stored record, as it would hav
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from tests.web.conftest import Api, close_app, make_app, tracker
+from tests.web.conftest import Api, close_app, hold, make_app, tracker
 from tracker.clock import ManualClock
 
 
@@ -124,15 +124,4 @@ def test_of_two_overwrites_racing_from_a_cached_copy_exactly_one_lands(
 def hold_before_saving(app: Flask, barrier: threading.Barrier) -> None:
     """Make the app's next change wait, once applied, for the other's: both then save on
     top of version 1, whether from a cached copy or from a load."""
-    application = tracker(app)
-    act: Callable[..., Any] = application._act
-    left = [1]
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        created = act(*args, **kwargs)
-        if left[0] > 0:
-            left[0] -= 1
-            barrier.wait()
-        return created
-
-    application._act = held  # type: ignore[method-assign]
+    hold(app, "_act", barrier)

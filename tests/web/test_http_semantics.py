@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from flask import Flask
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.test import TestResponse
 
-from tests.web.conftest import MENTEE, MENTOR, Api, make_app, tracker
+from tests.web.conftest import MENTEE, MENTOR, Api, hold, make_app, tracker
 from tracker.clock import ManualClock
 from tracker.web.problems import PROBLEM_BASE, PROBLEM_TYPES
 
@@ -242,18 +241,7 @@ def test_of_two_overwrites_racing_from_the_current_version_one_gets_a_409(
 def hold_after_load(app: Flask, barrier: threading.Barrier, times: int) -> None:
     """Make the app's next `times` loads wait for the other writer's, so both save on top
     of the same version."""
-    application = tracker(app)
-    load: Callable[..., Any] = application.load
-    left = [times]
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        aggregate = load(*args, **kwargs)
-        if left[0] > 0:
-            left[0] -= 1
-            barrier.wait()
-        return aggregate
-
-    application.load = held  # type: ignore[method-assign]
+    hold(app, "load", barrier, times)
 
 
 # Problems ------------------------------------------------------------------------------------
