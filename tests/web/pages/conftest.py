@@ -63,6 +63,22 @@ def acting(app: Flask, user_id: str) -> Iterator[TrackerApplication]:
         yield service(app)
 
 
+def mentored_by(app: Flask, mentor_id: str, help_wanted: str, duration: str) -> str:
+    """Ada invites `mentor_id` (monthly, with her ask, for `duration`) and he accepts (every
+    30 days, an hour, career guidance): the mentorship's id."""
+    with acting(app, MENTEE) as tracker:
+        mentorship = tracker.invite_mentor(
+            mentee_id=MENTEE, mentor_id=mentor_id, help_wanted=help_wanted,
+            duration=duration, frequency="monthly", actor_id=MENTEE,
+        )  # fmt: skip
+    with acting(app, mentor_id) as tracker:
+        tracker.accept_invitation(
+            mentorship.id, cadence_days=30, meeting_minutes=60, guidance="career",
+            actor_id=mentor_id,
+        )  # fmt: skip
+    return mentorship.id
+
+
 @dataclass
 class Story:
     """What the story wrote: ids to visit."""
@@ -84,15 +100,7 @@ def story(app: Flask, clock: ManualClock) -> Story:
             MENTEE, section="vision_statement", reason="First draft", actor_id=MENTEE,
             fields={"statement": "I lead teams that ship calmly and learn as they go."},
         )  # fmt: skip
-        mentorship = tracker.invite_mentor(
-            mentee_id=MENTEE, mentor_id=MENTOR, help_wanted="Become an engineering manager",
-            duration="a year", frequency="monthly", actor_id=MENTEE,
-        )  # fmt: skip
-    with acting(app, MENTOR) as tracker:
-        tracker.accept_invitation(
-            mentorship.id, cadence_days=30, meeting_minutes=60, guidance="career",
-            actor_id=MENTOR,
-        )  # fmt: skip
+    mentorship_id = mentored_by(app, MENTOR, "Become an engineering manager", "a year")
     clock.advance(days=2)
     with acting(app, MENTEE) as tracker:
         goal = tracker.draft_goal(
@@ -111,7 +119,7 @@ def story(app: Flask, clock: ManualClock) -> Story:
         )  # fmt: skip
     with acting(app, MENTOR) as tracker:
         check_in = tracker.schedule_check_in(
-            mentorship.id, scheduled_for=date(2025, 2, 3), actor_id=MENTOR
+            mentorship_id, scheduled_for=date(2025, 2, 3), actor_id=MENTOR
         )
         tracker.assign_action_item(
             check_in.id, text="Read The Manager's Path", owner_id=MENTEE,
@@ -122,7 +130,7 @@ def story(app: Flask, clock: ManualClock) -> Story:
             changes={"measurable": "Two engineers grow into seniors within the year"},
         )  # fmt: skip
     clock.advance(days=30)
-    return Story(goal.id, milestone.created["item_id"], mentorship.id, check_in.id, proposal.id)
+    return Story(goal.id, milestone.created["item_id"], mentorship_id, check_in.id, proposal.id)
 
 
 class Visitor:

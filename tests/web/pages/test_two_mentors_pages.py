@@ -9,7 +9,16 @@ import re
 import pytest
 from flask import Flask
 
-from tests.web.pages.conftest import MENTEE, MENTOR, STRANGER, Story, Visitor, acting, service
+from tests.web.pages.conftest import (
+    MENTEE,
+    MENTOR,
+    STRANGER,
+    Story,
+    Visitor,
+    acting,
+    mentored_by,
+    service,
+)
 from tracker.web.read_models import projections_of
 
 OTHER = STRANGER  # Eve, whom Ada invites as her second mentor here
@@ -21,16 +30,7 @@ GRACES = ("Measure outcomes", "Two engineers grow", "proposes new values", "Read
 @pytest.fixture
 def eve(app: Flask, story: Story) -> Visitor:
     """Eve, Ada's second active mentor, signed in."""
-    with acting(app, MENTEE) as tracker:
-        mentorship = tracker.invite_mentor(
-            mentee_id=MENTEE, mentor_id=OTHER, help_wanted="Negotiate a promotion",
-            duration="six months", frequency="monthly", actor_id=MENTEE,
-        )  # fmt: skip
-    with acting(app, OTHER) as tracker:
-        tracker.accept_invitation(
-            mentorship.id, cadence_days=30, meeting_minutes=60, guidance="career",
-            actor_id=OTHER,
-        )  # fmt: skip
+    mentored_by(app, OTHER, "Negotiate a promotion", "six months")
     browser = Visitor(app.test_client())
     assert browser.sign_in(OTHER).status_code == 302
     return browser
