@@ -33,6 +33,7 @@ from tracker.web.read_models import get_projections, plan_access
 from tracker.web.versions import conditional
 
 ICALENDAR = "text/calendar"
+ICALENDAR_SCHEMA = {"type": "string", "description": "An iCalendar (RFC 5545) document."}
 PRODID = "-//Mentoring tracker//Calendar feed 1.0//EN"
 UID_DOMAIN = "mentoring-tracker"
 CATEGORIES = {"check_in": "Check-in", "milestone": "Milestone", "action_item": "Action item"}
@@ -119,7 +120,7 @@ def ics_calendar(found: dict[str, Any]) -> str:
 @conditional
 @calendar.response(
     200,
-    {"type": "string", "description": "An iCalendar (RFC 5545) document."},
+    ICALENDAR_SCHEMA,
     content_type=ICALENDAR,
     description="The calendar; its ETag changes whenever any of its items does.",
 )
@@ -140,7 +141,7 @@ def plan_calendar(mentee_id: str) -> Response:
 @conditional
 @calendar.response(
     200,
-    {"type": "string", "description": "An iCalendar (RFC 5545) document."},
+    ICALENDAR_SCHEMA,
     content_type=ICALENDAR,
     description="The subscribed calendar; its ETag changes whenever any of its items does.",
 )
