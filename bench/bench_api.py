@@ -2,7 +2,7 @@
 trivial JSON endpoint of the same app on the same server, in the same run.
 
     python bench/bench_api.py [--backend sqlite|postgres|both] [--requests N] [--clients C]
-                              [--workers W] [--seconds S] [--json]
+                              [--workers W] [--seconds S] [--inline-catch-up] [--json]
 
 `tracker serve` (gunicorn, W sync workers) runs on a free 127.0.0.1 port over a fresh
 database. C client threads send requests, one new connection each, as a browser or an
@@ -15,6 +15,15 @@ integrator would. Three workloads alternate in rounds (a different one first eac
             --page) of a plan with HISTORY events; a fresh read, which first applies any
             event written since the view's position (read-your-writes)
 
+Projection runs as deployed (docs/deploy.md): on SQLite `tracker serve`'s default, a
+background projector thread in the workers (TRACKER_PROJECTOR=thread); on PostgreSQL a
+`tracker project` process beside gunicorn (whose default there is TRACKER_PROJECTOR=off), on
+the same cores. A read still catches up inline whatever the projector has not applied yet.
+With --inline-catch-up no projector runs at all (TRACKER_PROJECTOR=off, no process): the
+first timeline read after each round of revisions applies them itself. Before this option
+existed the bench ran the serve's defaults alone: the same as now on SQLite, as
+--inline-catch-up on PostgreSQL.
+
 Answers are checked (status, a JSON object) but not decoded: the client runs on the same
 cores as the server. The timeline's first page is decoded once, to check it is full.
 The ratios are requests/s of revise and timeline over ping (aims: >= 0.3 and >= 0.5).
@@ -24,6 +33,7 @@ Requests/s is a workload's requests over the wall time of its rounds; p50/p99 ar
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -143,26 +153,60 @@ def free_port() -> int:
         return port
 
 
+def projection_setup(database_url: str, inline_catch_up: bool) -> str:
+    """What projects during the run, in words (for the report)."""
+    if inline_catch_up:
+        return "none (TRACKER_PROJECTOR=off, no `tracker project`): reads catch up inline"
+    if _is_postgres(database_url):
+        return "a `tracker project` process beside gunicorn (TRACKER_PROJECTOR=off)"
+    return "the workers' background thread (TRACKER_PROJECTOR=thread, the SQLite default)"
+
+
+def _is_postgres(database_url: str) -> bool:
+    return database_url.startswith(("postgres://", "postgresql"))
+
+
 @contextmanager
-def served(database_url: str, workers: int) -> Iterator[int]:
-    """`tracker serve` on the database with `workers` workers; yields its port."""
+def served(database_url: str, workers: int, inline_catch_up: bool = False) -> Iterator[int]:
+    """`tracker serve` on the database with `workers` workers, and its projector as deployed
+    (a `tracker project` process on PostgreSQL) unless `inline_catch_up`; yields its port."""
     port = free_port()
-    command = [sys.executable, "-m", "tracker.cli", "--database-url", database_url, "serve"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    cli = [sys.executable, "-m", "tracker.cli", "--database-url", database_url]
+    command = [*cli, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     environ.update(PYTHONPATH=str(ROOT), TRACKER_SECRET_KEY="bench only")  # none written
-    with tempfile.TemporaryFile() as log:
+    if inline_catch_up:
+        environ["TRACKER_PROJECTOR"] = "off"
+    with tempfile.TemporaryFile() as log, contextlib.ExitStack() as stack:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environ)
-        try:
-            _wait_until_up(port, process, log)
-            yield port
-        finally:
-            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stack.callback(_stop, process)
+        _wait_until_up(port, process, log)
+        if not inline_catch_up and _is_postgres(database_url):
+            projector = subprocess.Popen(
+                [*cli, "project"], stdout=log, stderr=subprocess.STDOUT, env=environ
+            )
+            stack.callback(_stop, projector)
+            _check_running(projector, log)
+        yield port
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown; the projector's stop
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _check_running(process: subprocess.Popen[bytes], log: Any) -> None:
+    """An error if the process stopped (it has started once it survives a second)."""
+    try:
+        process.wait(timeout=1.0)
+    except subprocess.TimeoutExpired:
+        return
+    log.seek(0)
+    raise RuntimeError(f"`tracker project` stopped:\n{log.read().decode()[-2000:]}")
 
 
 def _wait_until_up(port: int, process: subprocess.Popen[bytes], log: Any) -> None:
@@ -296,10 +340,11 @@ def measure(ops: dict[str, Op], args: argparse.Namespace) -> dict[str, Measured]
 
 def measure_backend(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     tokens = issue_tokens(database_url, (MENTEE_READ, MENTEE_WRITE))
-    with served(database_url, args.workers) as port:
+    with served(database_url, args.workers, args.inline_catch_up) as port:
         results = measure(set_up(Server(port, tokens), args.clients, args.page), args)
     baseline = results[BASELINE].requests_per_second
     return {
+        "projector": projection_setup(database_url, args.inline_catch_up),
         "workloads": {
             name: {**m.timings.summary(), "requests_per_s": round(m.requests_per_second, 1)}
             for name, m in results.items()
@@ -339,6 +384,8 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
         ),
         "",
     ]
+    for number, (backend, result) in enumerate(results.items()):
+        lines.insert(2 + number, f"{backend} projector: {result['projector']}")
     for backend, result in results.items():
         for name, aim in AIMS.items():
             value = result["ratios"][name]
@@ -362,6 +409,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--page", type=int, help="timeline entries per read (default: the API's default page)"
+    )
+    parser.add_argument(
+        "--inline-catch-up",
+        action="store_true",
+        help="run no projector (TRACKER_PROJECTOR=off, no `tracker project`): reads catch up "
+        "inline (default: projection as deployed)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
