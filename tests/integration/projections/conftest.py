@@ -1,4 +1,5 @@
-"""Fixtures for the projection machinery: view databases on memory, SQLite and PostgreSQL."""
+"""Fixtures for the projection machinery: view databases on memory, SQLite and PostgreSQL,
+and the application and views of the `database_url` under test."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from projections.store import ViewDatabase
-from tracker.settings import storage_env
+from tracker.application import TrackerApplication, build_application
+from tracker.clock import ManualClock
+from tracker.settings import Settings, storage_env
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -21,5 +24,19 @@ def view_env(request: pytest.FixtureRequest) -> dict[str, str]:
 @pytest.fixture
 def view_database(view_env: dict[str, str]) -> Iterator[ViewDatabase]:
     database = ViewDatabase(view_env)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def app(database_url: str, clock: ManualClock) -> Iterator[TrackerApplication]:
+    application = build_application(Settings(database_url=database_url), clock=clock)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def views(database_url: str) -> Iterator[ViewDatabase]:
+    database = ViewDatabase(storage_env(database_url))
     yield database
     database.close()

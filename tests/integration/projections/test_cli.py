@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,9 @@ from projections.runner import ViewRunner
 from projections.store import ViewDatabase
 from projections.timeline import TimelineProjection
 from tests.integration.projections.timeline_story import ADA, write_year
-from tracker.application import TrackerApplication, build_application
+from tracker.application import TrackerApplication
 from tracker.cli import main
 from tracker.clock import ManualClock
-from tracker.settings import Settings, storage_env
-
-
-@pytest.fixture
-def app(database_url: str, clock: ManualClock) -> Iterator[TrackerApplication]:
-    application = build_application(Settings(database_url=database_url), clock=clock)
-    yield application
-    application.close()
-
-
-@pytest.fixture
-def views(database_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(storage_env(database_url))
-    yield database
-    database.close()
 
 
 def tracker(database_url: str, *args: str) -> str:

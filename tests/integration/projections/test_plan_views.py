@@ -22,9 +22,9 @@ from projections.roadmap import RoadmapProjection, roadmap_for
 from projections.runner import ViewRunner
 from projections.store import ViewDatabase, ViewProjection
 from tests.integration.projections.timeline_story import ADA, GRACE, Year, write_year
-from tracker.application import TrackerApplication, build_application
+from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
-from tracker.settings import Settings, storage_env
+from tracker.settings import storage_env
 
 VIEWS: tuple[type[ViewProjection], ...] = (
     PlanAsOfProjection,
@@ -32,13 +32,6 @@ VIEWS: tuple[type[ViewProjection], ...] = (
     RoadmapProjection,
     DashboardProjection,
 )
-
-
-@pytest.fixture
-def app(database_url: str, clock: ManualClock) -> Iterator[TrackerApplication]:
-    application = build_application(Settings(database_url=database_url), clock=clock)
-    yield application
-    application.close()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from projections.projector import Projector
@@ -12,25 +10,10 @@ from projections.registry import PROJECTIONS
 from projections.runner import ViewRunner, catch_up_together
 from projections.store import ViewDatabase, ViewTx
 from tests.integration.projections.timeline_story import ADA, write_year
-from tracker.application import TrackerApplication, build_application
+from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
-from tracker.settings import Settings, storage_env
 
 WAIT = 20.0
-
-
-@pytest.fixture
-def app(database_url: str, clock: ManualClock) -> Iterator[TrackerApplication]:
-    application = build_application(Settings(database_url=database_url), clock=clock)
-    yield application
-    application.close()
-
-
-@pytest.fixture
-def views(database_url: str) -> Iterator[ViewDatabase]:
-    database = ViewDatabase(storage_env(database_url))
-    yield database
-    database.close()
 
 
 def every_view(views: ViewDatabase, app: TrackerApplication, suffix: str = "") -> list[ViewRunner]:

@@ -12,16 +12,9 @@ from projections.runner import ViewRunner
 from projections.store import ViewDatabase
 from projections.timeline import TimelineProjection, timeline_for
 from tests.integration.projections.timeline_story import ADA, GRACE, Year, write_year
-from tracker.application import TrackerApplication, build_application
+from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
-from tracker.settings import Settings, storage_env
-
-
-@pytest.fixture
-def app(database_url: str, clock: ManualClock) -> Iterator[TrackerApplication]:
-    application = build_application(Settings(database_url=database_url), clock=clock)
-    yield application
-    application.close()
+from tracker.settings import storage_env
 
 
 @pytest.fixture

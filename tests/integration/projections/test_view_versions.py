@@ -8,9 +8,6 @@ at version 1 are left as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from eventsourcing.persistence import Tracking
 
 from projections.goal_history import goal_key, milestone_drift_for
@@ -23,19 +20,12 @@ from projections.registry import (
 from projections.runner import ViewRunner
 from projections.store import ViewDatabase, ViewTx
 from tests.integration.projections.timeline_story import write_year
-from tracker.application import TrackerApplication, build_application
+from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 from tracker.projecting import Projections
 from tracker.settings import Settings, storage_env
 
 MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-
-
-@pytest.fixture
-def app(database_url: str, clock: ManualClock) -> Iterator[TrackerApplication]:
-    application = build_application(Settings(database_url=database_url), clock=clock)
-    yield application
-    application.close()
 
 
 def built_by_older_code(database_url: str, app: TrackerApplication) -> dict[str, int | None]:
