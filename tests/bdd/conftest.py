@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import Flask
 from pytest_bdd import given, parsers, then
 
 from tests.bdd.bdd_world import Outcome, World, day
+from tests.web.conftest import close_app, make_app
 from tracker.application import build_application
 from tracker.clock import ManualClock
 from tracker.settings import Settings
@@ -30,6 +32,14 @@ def world(sqlite_url: str, clock: ManualClock) -> Iterator[World]:
     app = build_application(Settings(database_url=sqlite_url), clock=clock)
     yield World(app)
     app.close()
+
+
+@pytest.fixture
+def web(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
+    """The web app on a fresh SQLite file, for scenarios told through HTTP."""
+    app = make_app(sqlite_url, clock)
+    yield app
+    close_app(app)
 
 
 # People -----------------------------------------------------------------------------------

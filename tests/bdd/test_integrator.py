@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tests.web.conftest import close_app, make_app
 from tests.web.credentials import Credentials
 from tracker.access import Actor, acting_as
 from tracker.application import TrackerApplication
@@ -48,13 +46,6 @@ class Integrator:
     def replay(self, limit: int) -> None:
         while self.read_page(limit) == limit:
             pass
-
-
-@pytest.fixture
-def web(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
-    app = make_app(sqlite_url, clock)
-    yield app
-    close_app(app)
 
 
 @pytest.fixture

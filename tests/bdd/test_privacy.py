@@ -3,7 +3,6 @@ the access policy on, each person signed in with a bearer token of her own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +10,7 @@ import pytest
 from flask import Flask
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tests.web.conftest import Api, close_app, make_app
-from tracker.clock import ManualClock
+from tests.web.conftest import Api
 
 scenarios("privacy.feature")
 
@@ -32,13 +30,6 @@ class Story:
     proposal: str = ""
     supporter: str = ""
     answers: dict[str, Any] = field(default_factory=dict)
-
-
-@pytest.fixture
-def web(sqlite_url: str, clock: ManualClock) -> Iterator[Flask]:
-    app = make_app(sqlite_url, clock)
-    yield app
-    close_app(app)
 
 
 @pytest.fixture
