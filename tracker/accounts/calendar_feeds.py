@@ -93,19 +93,7 @@ class CalendarFeeds:
 
     def revoke(self, user_id: str, feed_id: str) -> bool:
         """End one of the user's subscriptions; False if she has no such live one."""
-        with self.tables.transaction(write=True) as cursor:
-            cursor.execute(
-                f"SELECT revoked FROM {self.feeds} WHERE feed_id = ? AND user_id = ?",
-                (feed_id, user_id),
-            )
-            row = cursor.one()
-            if row is None or row[0] is not None:
-                return False
-            cursor.execute(
-                f"UPDATE {self.feeds} SET revoked = ? WHERE feed_id = ?",
-                (self.tables.time_param(self.clock()), feed_id),
-            )
-        return True
+        return self.tables.revoke_owned(self.feeds, "feed_id", feed_id, user_id, self.clock())
 
     def resolve(self, secret: object) -> CalendarFeed | None:
         """The live subscription whose secret this is (its subscriber's account active),

@@ -301,18 +301,8 @@ class Accounts:
 
     def revoke_token(self, user_id: str, token_id: str) -> bool:
         """Revoke one of the account's tokens; False if it has no such usable token."""
-        with self.tables.transaction(write=True) as cursor:
-            cursor.execute(
-                f"SELECT revoked FROM {self.tokens} WHERE token_id = ? AND user_id = ?",
-                (token_id, user_id),
-            )
-            row = cursor.one()
-            if row is None or row[0] is not None:
-                return False
-            cursor.execute(
-                f"UPDATE {self.tokens} SET revoked = ? WHERE token_id = ?",
-                (self.tables.time_param(self.clock()), token_id),
-            )
+        if not self.tables.revoke_owned(self.tokens, "token_id", token_id, user_id, self.clock()):
+            return False
         self.verified.forget(token_id=token_id)
         return True
 

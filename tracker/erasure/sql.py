@@ -180,6 +180,21 @@ class SideTables:
             return at
         return at.astimezone(UTC).isoformat(timespec="microseconds")
 
+    def revoke_owned(self, table: str, key: str, value: str, user_id: str, at: datetime) -> bool:
+        """Mark the user's live row `key = value` of `table` revoked at `at` (tokens, calendar
+        subscriptions); False if she has no such live row."""
+        with self.transaction(write=True) as cursor:
+            cursor.execute(
+                f"SELECT revoked FROM {table} WHERE {key} = ? AND user_id = ?", (value, user_id)
+            )
+            row = cursor.one()
+            if row is None or row[0] is not None:
+                return False
+            cursor.execute(
+                f"UPDATE {table} SET revoked = ? WHERE {key} = ?", (self.time_param(at), value)
+            )
+        return True
+
     def read_time(self, value: Any) -> datetime | None:
         """A stored time as a timezone-aware datetime (UTC)."""
         if value is None:
