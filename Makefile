@@ -35,7 +35,7 @@ test: venv lint browser
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	    $(APT) update && DEBIAN_FRONTEND=noninteractive $(APT) install -y chromium; \
 	  else \
 	    echo "No /usr/bin/chromium and not root: the browser tests will be skipped."; \
 	  fi; \
