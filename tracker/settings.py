@@ -102,6 +102,11 @@ def storage_env(database_url: str) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_PRE_PING": "y",
+            # A write waits at most 1 s for the events table's lock (eventsourcing's default,
+            # 0, waits for as long as another session holds it: a request hung for good).
+            # eventsourcing tries a write 10 times, so a locked store is a 503 after about
+            # 12 s, as SQLite's is after SQLITE_LOCK_TIMEOUT; writers' own turns take ms.
+            "POSTGRES_LOCK_TIMEOUT": "1",
         }
         if "schema" in query:
             env["POSTGRES_SCHEMA"] = query["schema"][0]

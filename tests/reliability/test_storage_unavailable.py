@@ -2,6 +2,8 @@
 line, nothing written, and the app recovers by itself as soon as the database is back.
 
 - SQLite locked: another connection holds an exclusive lock longer than the app waits.
+- PostgreSQL locked: another session holds the events table's lock longer than the app
+  waits (POSTGRES_LOCK_TIMEOUT, tracker.settings; each of eventsourcing's 10 tries).
 - SQLite full: every connection of the app gets a `max_page_count` at the current size.
 - SQLite read-only: every connection of the app gets `query_only` (root ignores chmod).
 - PostgreSQL down: the app reaches the shared server through a proxy that is taken down
@@ -18,6 +20,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +42,7 @@ from tracker.settings import Settings, storage_env
 
 ADA = "ada"
 UNLIMITED = "PRAGMA max_page_count = 1073741823"
+HANG = 60  # s: far past a refused write (its 10 tries of a 1 s lock timeout: about 12 s)
 LONG_TEXT = "A reflection long enough to need new pages. " * 300  # about 13 kB
 
 
@@ -218,6 +222,38 @@ def test_postgresql_down_answers_503_and_the_app_recovers_when_it_is_back(
     # Every pooled connection died with the database: the first request sweeps them all.
     assert_recovered(served, before)
     assert served.client.get("/readyz").status_code == 200
+    served.tracker.close()
+
+
+@pytest.mark.postgres
+def test_a_locked_postgresql_store_answers_503_and_recovers(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another session holds the events table's lock (a migration, `LOCK TABLE` by hand):
+    a write is refused once its tries for the lock time out, as on SQLite; reads go on."""
+    served = serve(postgres_url, monkeypatch)  # the product's lock timeout, not a shorter one
+    before = served.head()
+    schema = storage_env(postgres_url)["POSTGRES_SCHEMA"]
+    table = served.tracker.recorder.events_table_name  # type: ignore[attr-defined]
+    answered: list[Any] = []
+    # In a thread: with no lock timeout the write waits as long as the lock is held, and the
+    # test would hang instead of failing.
+    writing = threading.Thread(target=lambda: answered.append(served.reflect()), daemon=True)
+    with psycopg.connect(postgres_url.split("?")[0]) as holder:
+        holder.execute(f'LOCK TABLE "{schema}"."{table}" IN EXCLUSIVE MODE')
+        try:
+            caplog.clear()
+            writing.start()
+            writing.join(HANG)
+            assert answered, f"a write still waited for the lock after {HANG} s"
+            assert_503(answered[0])
+            assert "The event store is unavailable" in caplog.text
+            assert "lock timeout" in caplog.text
+            assert served.read_plan().status_code == 200  # readers are not blocked
+        finally:
+            holder.rollback()
+    writing.join(HANG)
+    assert_recovered(served, before)
     served.tracker.close()
 
 
