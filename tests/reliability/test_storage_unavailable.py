@@ -6,6 +6,7 @@ line, nothing written, and the app recovers by itself as soon as the database is
   waits (POSTGRES_LOCK_TIMEOUT, tracker.settings; each of eventsourcing's 10 tries).
 - SQLite full: every connection of the app gets a `max_page_count` at the current size.
 - SQLite read-only: every connection of the app gets `query_only` (root ignores chmod).
+- PostgreSQL full: an insert fails with disk_full (SQLSTATE 53100), raised by a trigger.
 - PostgreSQL down: the app reaches the shared server through a proxy that is taken down
   and brought back; and its backends are terminated with pg_terminate_backend, or every
   connection is cut: the first request after that succeeds (tracker.pools).
@@ -253,6 +254,39 @@ def test_a_locked_postgresql_store_answers_503_and_recovers(
         finally:
             holder.rollback()
     writing.join(HANG)
+    assert_recovered(served, before)
+    served.tracker.close()
+
+
+@pytest.mark.postgres
+def test_a_full_postgresql_store_answers_503_and_recovers(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server's disk is full: an insert fails with SQLSTATE 53100 (disk_full), as
+    PostgreSQL says "could not extend file". The shared server's disk cannot be filled
+    here, so a trigger on the test's own events table raises that very error."""
+    served = serve(postgres_url, monkeypatch)
+    assert served.reflect().status_code == 200
+    before = served.head()
+    events = f'"{storage_env(postgres_url)["POSTGRES_SCHEMA"]}".'
+    events += f'"{served.tracker.recorder.events_table_name}"'  # type: ignore[attr-defined]
+    function = events.replace("_events", "_events_disk_full")
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as admin:
+        admin.execute(
+            f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'could not extend file: No space left on device' "
+            "USING ERRCODE = 'disk_full'; END $$"
+        )
+        admin.execute(
+            f"CREATE TRIGGER disk_full BEFORE INSERT ON {events} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        )
+        try:
+            assert_unavailable(served, caplog)
+            assert "No space left on device" in caplog.text
+            assert served.read_plan().status_code == 200  # what is stored can still be read
+        finally:
+            admin.execute(f"DROP TRIGGER disk_full ON {events}")
     assert_recovered(served, before)
     served.tracker.close()
 
