@@ -59,6 +59,7 @@ class Mentorship(Aggregate):
         """A mentee invites a mentor with a prepared ask: what help, for how long, how often."""
         if actor_id != mentee_id:
             raise NotAllowed("Only the mentee sends an invitation for her own mentorship.")
+        mentor_id = require_text(mentor_id, "mentor_id", label="mentor")
         if mentee_id == mentor_id:
             raise DomainError("A mentee cannot be her own mentor.", field="mentor_id")
         return cls(

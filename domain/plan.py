@@ -226,7 +226,7 @@ class Plan(Aggregate):
             name=require_text(name, "name"),
             kind=parse_choice(SupportKind, kind, "kind"),
             brings=require_text(brings, "brings", label="description of what they bring"),
-            user_id=user_id,
+            user_id=optional_text(user_id, "user_id"),
             actor_id=actor_id,
             timestamp=at,
         )

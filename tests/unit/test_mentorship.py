@@ -60,6 +60,20 @@ def test_a_mentee_cannot_be_her_own_mentor(at: Moment) -> None:
 
 
 @pytest.mark.parametrize(
+    ("mentor_id", "message"),
+    [
+        (" ", "The mentor must not be empty"),
+        (None, "The mentor must not be empty"),
+        (42, "The mentor must be text"),
+    ],
+)
+def test_the_invited_mentor_must_be_named(at: Moment, mentor_id: object, message: str) -> None:
+    with pytest.raises(DomainError, match=message) as refused:
+        invited(at, mentor_id=mentor_id)
+    assert refused.value.field == "mentor_id"
+
+
+@pytest.mark.parametrize(
     ("field", "message"),
     [
         ("help_wanted", "The help wanted must not be empty"),

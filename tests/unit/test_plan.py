@@ -200,6 +200,32 @@ def test_a_supporter_brings_something_and_leaves_with_a_reason(at: Moment) -> No
         plan.remove_supporter(member_id=member_id, reason="Again", actor_id=MENTEE, at=at())
 
 
+@pytest.mark.parametrize(
+    ("user_id", "message"),
+    [(42, "The user id must be text"), ("\x07", "must not contain control")],
+)
+def test_a_supporters_account_must_be_an_id(at: Moment, user_id: object, message: str) -> None:
+    plan = started(at)
+    with pytest.raises(DomainError, match=message) as refused:
+        plan.add_supporter(
+            name="Ravi",
+            kind=SupportKind.PERSON,
+            brings="Hiring",
+            user_id=user_id,  # type: ignore[arg-type]  # what a caller may send
+            actor_id=MENTEE,
+            at=at(),
+        )
+    assert refused.value.field == "user_id"
+
+
+def test_a_blank_account_means_a_supporter_without_one(at: Moment) -> None:
+    plan = started(at)
+    member_id = plan.add_supporter(
+        name="Ravi", kind=SupportKind.PERSON, brings="Hiring", user_id=" ", actor_id=MENTEE, at=at()
+    )
+    assert plan.support_network[member_id]["user_id"] is None
+
+
 def test_a_supporter_without_what_they_bring_is_refused(at: Moment) -> None:
     plan = started(at)
     with pytest.raises(
