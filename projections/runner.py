@@ -12,8 +12,11 @@ package does not know the tracker's; tracker/projecting.py wires them):
   retries. With it, it catches up, then follows new events: through eventsourcing's
   `ApplicationSubscription` (PostgreSQL LISTEN/NOTIFY, or the in-memory store) where the
   recorder supports subscriptions, and by polling the notification log on SQLite.
-- `wait_for(position, timeout)` is the read-your-writes helper: it catches up inline to the
-  position, and if another writer holds the view meanwhile, waits (bounded) for it.
+- `wait_for(position, timeout)` is the read-your-writes helper. Where a projector is woken
+  by new events (PostgreSQL, memory) and holds the view, it waits for the view's position
+  to reach the one asked, applying nothing itself (racing the projector for the same rows
+  cost lock waits and rolled-back pages); it catches up inline when no projector holds the
+  view, when the projector lets go of it or stalls, and on SQLite (its projector polls).
 
 A page's transaction is a compare-and-set on the view's `state` read BEFORE the page was
 decoded: it writes only if the view's position and generation (its count of clears) are
@@ -52,6 +55,13 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 ANALYZE_AFTER = 1000
+# wait_for, while another projector holds the view: the first and the longest pause between
+# two reads of the view's position, how long a "projector held" answer is trusted, and how
+# long the view may stay unmoved while behind before the reader catches up itself.
+FIRST_POLL = 0.001
+LAST_POLL = 0.02
+HELD_FOR = 0.25
+STALL = 0.5
 
 
 class PositionMoved(Exception):
@@ -78,6 +88,8 @@ class ViewRunner:
         self.is_active = threading.Event()  # set while this runner holds the projector lock
         self.decoder = RecordDecoder(app.mapper)
         self.generation_seen: int | None = None  # the view's generation at the last catch-up
+        self.inline_catch_ups = 0  # times wait_for caught the view up itself
+        self._held_until = 0.0  # projector_active trusts a "held" answer until then
 
     @property
     def name(self) -> str:
@@ -149,14 +161,76 @@ class ViewRunner:
         return catch_up_together([self], upto, progress, stop)[0]
 
     def wait_for(self, position: int | None, timeout: float = 2.0) -> None:
-        """Return once the view has applied `position` (read-your-writes).
+        """Return once the view has applied `position` (read-your-writes); TimeoutError
+        after `timeout` seconds.
 
-        Catches up inline first (safe alongside a running projector: each event is applied
-        once), then polls until `timeout` seconds have passed; raises TimeoutError after.
+        While a projector that is woken by new events (`follows_pushes`) holds the view,
+        this waits for the view's position to reach `position`, polling it, and applies
+        nothing itself: catching up inline beside it would race it for the same rows (lock
+        waits, PositionMoved rollbacks, retries). It catches up inline when no projector
+        holds the view, when the projector lets go of it meanwhile, or when the view has not
+        moved for `STALL` seconds while behind (a stuck projector); and always on SQLite,
+        whose projector polls the log every `poll_interval` rather than being woken, so a
+        read would wait up to that long for it. Each catch-up applies each event exactly
+        once, whoever else applies it; `inline_catch_ups` counts them.
         """
-        if position is None or self.position() >= position:
+        if position is None:
+            return
+        reached = self.position()
+        if reached >= position:
             return
         deadline = time.monotonic() + timeout
+        if self.follows_pushes() and self.projector_active():
+            reached = self._await_projector(position, reached, deadline)
+            if reached >= position:
+                return
+            if time.monotonic() >= deadline:  # the projector is on it, slowly: no racing it
+                raise TimeoutError(f"View {self.name!r} has not reached position {position}")
+        self._catch_up_inline(position, deadline)
+
+    def follows_pushes(self) -> bool:
+        """Whether this application's projector is woken by new events (PostgreSQL LISTEN/
+        NOTIFY, memory), so that a reader does better to wait for it than to catch up."""
+        return supports_subscriptions(self.app)
+
+    def projector_active(self) -> bool:
+        """Whether a projector holds this view: this runner's (`is_active`) or another's,
+        in this process or another (the store's `projector_held`, asked at most once every
+        `HELD_FOR` seconds while it says yes)."""
+        if self.is_active.is_set():
+            return True
+        now = time.monotonic()
+        if now < self._held_until:
+            return True
+        if self.store.projector_held():
+            self._held_until = now + HELD_FOR
+            return True
+        return False
+
+    def _await_projector(self, position: int, reached: int, deadline: float) -> int:
+        """Poll the view's position until it reaches `position` or `deadline` passes; stop
+        early (for the caller to catch up inline) when the projector lets go of the view or
+        leaves it unmoved for `STALL` seconds. The position last read."""
+        delay = FIRST_POLL
+        moved_at = checked_at = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if now >= deadline or now - moved_at >= STALL:
+                return reached
+            if now - checked_at >= HELD_FOR:
+                checked_at = now
+                if not self.projector_active():
+                    return reached
+            time.sleep(min(delay, deadline - now))
+            delay = min(delay * 2, LAST_POLL)
+            found = self.position()
+            if found >= position:
+                return found
+            if found != reached:
+                reached, moved_at, delay = found, time.monotonic(), FIRST_POLL
+
+    def _catch_up_inline(self, position: int, deadline: float) -> None:
+        self.inline_catch_ups += 1
         self.catch_up(upto=position)
         delay = 0.01
         while self.position() < position:

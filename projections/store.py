@@ -314,6 +314,15 @@ class ViewStore(TrackingRecorder, ABC):
     def try_lock(self) -> ProjectorLock | None:
         """The view's projector lock if no one else holds it, else None."""
 
+    def projector_held(self) -> bool:
+        """Whether some projector (this process's or another's) holds the view's projector
+        lock now. This default takes the lock and gives it back at once if it was free."""
+        lock = self.try_lock()
+        if lock is None:
+            return True
+        lock.release()
+        return False
+
     def digest(self) -> str:
         """A sha256 of the view's content, equal for equal views (tracking excluded)."""
         hasher = hashlib.sha256()

@@ -343,6 +343,20 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             connection.execute(f"ANALYZE {self.documents_table}")
             connection.execute(f"ANALYZE {self.entries_table}")
 
+    def projector_held(self) -> bool:
+        # Read from pg_locks: taking the lock to ask would make a projector that tries it
+        # at that moment stand by. A bigint advisory key shows as (classid, objid), objsubid 1.
+        key = self.projector_key & 0xFFFF_FFFF_FFFF_FFFF
+        with self.datastore.get_connection() as connection:
+            row = connection.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND classid = %s::bigint::oid AND objid = %s::bigint::oid AND objsubid = 1) "
+                "AS held",
+                (key >> 32, key & 0xFFFF_FFFF),
+            ).fetchone()
+        return bool(row is not None and row["held"])
+
     def try_lock(self) -> ProjectorLock | None:
         pool = self.datastore.pool
         # No wait=True: psycopg_pool asserts when several threads (one per view) wait for

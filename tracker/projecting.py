@@ -4,12 +4,18 @@
 database (SQLite file, PostgreSQL schema, or memory) and gives:
 
 - `fresh(view, position=None)`: the view's store once it has applied `position` (default:
-  the last event written when the read starts). Read-your-writes policy: the read catches
-  up inline (each event is still applied exactly once, whoever applies it), and if another
-  projector holds the view's write transaction it waits at most `READ_TIMEOUT` seconds, then
-  raises `ViewBehind` (HTTP 503 with Retry-After). A view's position only grows, so once
-  this process has seen a view reach a position it does not ask the view again for any
-  position up to it: a read while nothing new was written costs one query (the log's head).
+  the last event written when the read starts): read-your-writes, exactly. Policy
+  (`ViewRunner.wait_for`): on PostgreSQL (and memory), where the projector is woken by each
+  new event, a read whose view is behind while a projector holds the view (a `tracker
+  project` process, or this process's thread) waits for the view's position to reach the
+  target, polling it, and writes nothing: it no longer races the projector for the same
+  rows. It catches up inline itself when no projector holds the view, when the projector
+  lets go of it, or when the view stays unmoved for `runner.STALL` seconds; on SQLite,
+  whose projector polls the log, it always catches up inline (each event is still applied
+  exactly once, whoever applies it). After `READ_TIMEOUT` seconds it raises `ViewBehind`
+  (HTTP 503 with Retry-After). A view's position only grows, so once this process has
+  seen a view reach a position it does not ask the view again for any position up to it:
+  a read while nothing new was written costs one query (the log's head).
   (A rebuild from another process empties the view under it: reads here may show the view
   part-built until the rebuild ends, as they may while any rebuild runs.)
 - `plan_started(mentee_id, timeline)`: whether her plan was started, remembered once it was.

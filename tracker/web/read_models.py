@@ -3,10 +3,10 @@
 Every read asks the access policy first (`plan_access`): who may not know the plan exists
 gets the same 404 as for a plan that does not; a supporter she shares only parts with is
 refused (403) views of the whole plan. Reads are fresh: each waits (at most
-`tracker.projecting.READ_TIMEOUT` seconds, catching up inline) until the view holds every
-event written before the request, so a client sees its own writes; past the timeout it gets
-a 503 problem with Retry-After. The views and, unless TRACKER_PROJECTOR=off, the background
-projector start with the first read.
+`tracker.projecting.READ_TIMEOUT` seconds, for the projector or catching up inline: see
+`Projections.fresh`) until the view holds every event written before the request, so a
+client sees its own writes; past the timeout it gets a 503 problem with Retry-After. The
+views and, unless TRACKER_PROJECTOR=off, the background projector start with the first read.
 """
 
 from __future__ import annotations

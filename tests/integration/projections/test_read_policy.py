@@ -1,0 +1,140 @@
+"""Fresh reads beside a running projector: they wait for it instead of racing it.
+
+A read whose view is behind used to catch the view up itself even while a projector (a
+`tracker project` process) was applying the same events: both wrote the same rows, one
+waited for the other's lock and rolled back its page (PositionMoved), and the read's tail
+grew to seconds. Now, on PostgreSQL, a reader beside a live projector applies nothing: it
+waits for the view's position. It still sees its own writes, and it still catches up itself
+when no projector runs or the one that holds the view does not move it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from projections.runner import STALL, ViewRunner
+from projections.store import ViewDatabase, ViewStore
+from projections.timeline import VIEW, timeline_for
+from tests.integration.projections.timeline_story import ADA, write_year
+from tracker.application import TrackerApplication
+from tracker.clock import ManualClock
+from tracker.projecting import Projections
+from tracker.settings import Settings, storage_env
+
+WRITES = 40
+
+
+class CountedApplies:
+    """Counts the transactions a view store opens to apply events (its writes)."""
+
+    def __init__(self, store: ViewStore) -> None:
+        self.count = 0
+        for method in ("apply", "apply_together"):
+            original = getattr(store, method)
+            setattr(store, method, self._counting(original))
+
+    def _counting(self, original: Any) -> Any:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return original(*args, **kwargs)
+
+        return counted
+
+
+@pytest.fixture
+def projector(database_url: str, app: TrackerApplication) -> Iterator[Projections]:
+    """Every view projected by a thread with its own connections, as `tracker project`
+    beside the web workers would; started once the views have caught up."""
+    projections = Projections(app, Settings(database_url=database_url))
+    projections.start_projector()
+    runners = projections.runners.values()
+    deadline = time.monotonic() + 30
+    while not all(r.is_active.is_set() and r.position() == r.head() for r in runners):
+        assert time.monotonic() < deadline, "the projector did not take its views"
+        time.sleep(0.02)
+    yield projections
+    projections.close()
+
+
+@pytest.fixture
+def reader(database_url: str, app: TrackerApplication) -> Iterator[Projections]:
+    """A web worker's views: no projector of its own (TRACKER_PROJECTOR=off)."""
+    projections = Projections(app, Settings(database_url=database_url))
+    yield projections
+    projections.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_read_beside_a_live_projector_waits_for_it_and_writes_nothing(
+    app: TrackerApplication,
+    clock: ManualClock,
+    projector: Projections,
+    reader: Projections,
+) -> None:
+    write_year(app, clock)
+    runner = reader.runner(VIEW)
+    applies = CountedApplies(runner.store)
+    for day in range(WRITES):
+        receipt = app.reflect(ADA, text=f"Day {day}", private=False, actor_id=ADA)
+        assert receipt.position is not None
+        store = reader.fresh(VIEW)  # at once: the projector has rarely applied it yet
+        assert runner.position() >= receipt.position
+        page = timeline_for(store, ADA, viewer_id=ADA, after=receipt.position - 1, limit=1)
+        assert [entry["position"] for entry in page["entries"]] == [receipt.position]
+    assert runner.inline_catch_ups == 0
+    assert applies.count == 0
+    assert not projector.projector or not projector.projector.errors
+
+
+def test_without_a_projector_a_read_catches_up_itself(
+    app: TrackerApplication, clock: ManualClock, reader: Projections
+) -> None:
+    year = write_year(app, clock)
+    store = reader.fresh(VIEW)
+    assert reader.runner(VIEW).position() >= year.last_position
+    assert reader.runner(VIEW).inline_catch_ups == 1
+    assert len(timeline_for(store, ADA)["entries"]) > 0
+
+
+@pytest.fixture
+def idle_holder(database_url: str) -> Iterator[ViewStore]:
+    """The timeline's projector lock held by someone who projects nothing (a stuck
+    projector), through connections of its own."""
+    database = ViewDatabase(storage_env(database_url))
+    store = database.store(VIEW)
+    lock = store.try_lock()
+    assert lock is not None
+    yield store
+    lock.release()
+    database.close()
+
+
+def test_a_read_catches_up_itself_when_the_projector_holding_the_view_stalls(
+    app: TrackerApplication, clock: ManualClock, reader: Projections, idle_holder: ViewStore
+) -> None:
+    year = write_year(app, clock)
+    runner: ViewRunner = reader.runner(VIEW)
+    assert runner.projector_active()
+    runner.wait_for(year.last_position, timeout=STALL + 5)
+    assert runner.position() >= year.last_position
+    assert runner.inline_catch_ups == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_read_that_runs_out_of_time_behind_a_projector_does_not_race_it(
+    app: TrackerApplication, clock: ManualClock, reader: Projections, idle_holder: ViewStore
+) -> None:
+    year = write_year(app, clock)
+    runner = reader.runner(VIEW)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        runner.wait_for(year.last_position, timeout=STALL / 5)
+    assert time.monotonic() - started < STALL
+    assert runner.inline_catch_ups == 0
+    assert runner.position() < year.last_position
