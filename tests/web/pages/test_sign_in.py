@@ -78,7 +78,11 @@ def test_too_many_wrong_passwords_make_her_wait_and_say_how_long(
         )
     answer = visitor.submit("/sign-in", {"user_id": MENTEE, "password": "a long enough password"})
     assert answer.status_code == 429
-    assert re.search(r"Too many failed sign-ins; try again in \d+ seconds\.", visitor.text(answer))
+    said = re.search(
+        r"Too many failed sign-ins; try again in (\d+) seconds\.", visitor.text(answer)
+    )
+    assert said
+    assert answer.headers["Retry-After"] == said.group(1)  # as the JSON API's 429 does
     assert visitor.get("/").location == "/sign-in"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, make_response, redirect, url_for
 from werkzeug.wrappers import Response
 
 from projections.plan_as_of import has_plan
@@ -48,7 +48,9 @@ def sign_in_submitted() -> Page:
     except SignInThrottled as error:
         form.fail(None, str(error))
         form.values.pop("password", None)
-        return render("sign_in.html", status=429, form=form)
+        page = make_response(render("sign_in.html", status=429, form=form))
+        page.headers["Retry-After"] = str(error.retry_after)
+        return page
     except SignInFailed as error:
         form.fail(None, str(error))
         form.values.pop("password", None)
