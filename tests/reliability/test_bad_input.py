@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 from markupsafe import escape
+from werkzeug.test import TestResponse
 
 from tests.reliability.conftest import issue_tokens
 from tests.reliability.corpus import Case, Operation, corpus, operations
@@ -66,7 +67,7 @@ class World:
         assert response.status_code < 300, (path, response.get_json())
         return dict(response.get_json() or {})
 
-    def read(self, path: str, actor: str = MENTEE) -> Any:
+    def read(self, path: str, actor: str = MENTEE) -> TestResponse:
         return self.client.get(path, headers=self.auth(actor))
 
 
@@ -271,43 +272,76 @@ def test_injection_strings_are_stored_verbatim_and_rendered_as_data(
     assert text.splitlines()[0][:30] in shown, "the milestone's title is not shown as text"
 
 
+# Every page that shows what people wrote: Ada's, then Grace's (her mentor's dashboard).
 PAGES = (
     "/plans/{mentee_id}",
+    "/plans/{mentee_id}/sections/vision_statement/edit",
     "/plans/{mentee_id}/timeline",
     "/plans/{mentee_id}/roadmap",
+    "/plans/{mentee_id}/as-of?date=2025-01-06",
+    "/plans/{mentee_id}/diff?from=2025-01-01&to=2025-01-06",
     "/plans/{mentee_id}/check-ins",
     "/goals/{goal_id}",
+    "/goals/{goal_id}/revise",
     "/check-ins/{check_in_id}",
 )
+MENTOR_PAGES = ("/dashboard",)
+NAME = "<b onmouseover=alert('mal')>Mal</b> & Co"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def signed_in(world: World, user: str) -> FlaskClient:
+    """A browser of its own with `user` signed in by password."""
+    Accounts.for_application(world.tracker).set_password(user, PASSWORD)
+    browser = world.app.test_client()
+    found = CSRF.search(browser.get("/sign-in").get_data(as_text=True))
+    assert found is not None
+    form = {"user_id": user, "password": PASSWORD, "csrf_token": found.group(1)}
+    assert browser.post("/sign-in", data=form).status_code == 302
+    return browser
 
 
 def test_injection_strings_are_escaped_on_every_page(world: World) -> None:
     api, ids = "/api/v1", world.ids
+    goal = f"{api}/goals/{ids['goal_id']}"
     for text in INJECTIONS:
         world.call("POST", f"{api}/plans/{MENTEE}/options", {"title": text[:200]})
         world.call("POST", f"{api}/check-ins/{ids['check_in_id']}/agenda", {"text": text})
         milestone = {"title": text[:200], "due": "2025-08-01", "skills": ["SQL"]}
-        world.call("POST", f"{api}/goals/{ids['goal_id']}/milestones", milestone)
-    browser = world.app.test_client()
-    form = browser.get("/sign-in").get_data(as_text=True)
-    found = CSRF.search(form)
-    assert found is not None
-    signed_in = browser.post(
-        "/sign-in",
-        data={"user_id": MENTEE, "password": PASSWORD, "csrf_token": found.group(1)},
-    )
-    assert signed_in.status_code == 302
+        world.call("POST", f"{goal}/milestones", milestone)
+        revision = {"changes": {"title": text[:200]}, "reason": text}
+        world.call("POST", f"{goal}/revisions", revision, **{"If-Match": current(world, goal)})
+        plan = f"{api}/plans/{MENTEE}"
+        edit = {"fields": {"statement": text}}
+        world.call(
+            "PATCH", f"{plan}/sections/vision_statement", edit, **{"If-Match": current(world, plan)}
+        )
+    # A name is text too, chosen by whoever signs up: a mentor's shows on Ada's pages.
+    accounts = Accounts.for_application(world.tracker)
+    accounts.create_account("mal", display_name=NAME, email="mal@example.org", password=None)
+    invitation = {"mentee_id": MENTEE, "mentor_id": "mal", "help_wanted": "Anything"}
+    invitation |= {"duration": "a year", "frequency": "monthly"}
+    world.call("POST", f"{api}/mentorships", invitation)
+    browsers = {MENTEE: signed_in(world, MENTEE), MENTOR: signed_in(world, MENTOR)}
+    shown = [(MENTEE, page.format(**ids)) for page in PAGES] + [(MENTOR, p) for p in MENTOR_PAGES]
+    texts, seen = (*INJECTIONS, NAME), set()
 
-    pages = [browser.get(page.format(**ids), headers={"Accept": "text/html"}) for page in PAGES]
+    for user, page in shown:
+        response = browsers[user].get(page, headers={"Accept": "text/html"})
+        assert (response.status_code, response.mimetype) == (200, "text/html"), page
+        html = response.get_data(as_text=True)
+        escaped = [text for text in texts if str(escape(text[:200])) in html]
+        assert escaped, f"{page} shows none of the texts: it tests nothing"
+        seen.update(escaped)
+        for text in texts:
+            if any(c in text for c in "<>\"'&"):
+                assert text[:200] not in html, f"{text!r} reached {page} unescaped"
+    assert seen == set(texts), f"on no page at all: {set(texts) - seen}"
 
-    assert [page.status_code for page in pages] == [200] * len(PAGES)
-    assert all(page.mimetype == "text/html" for page in pages)
-    html = "\n".join(page.get_data(as_text=True) for page in pages)
-    for text in INJECTIONS:
-        if any(c in text for c in "<>\"'&"):
-            assert text[:200] not in html, f"{text!r} reached a page unescaped"
-            assert str(escape(text[:200])) in html, f"{text!r} is on no page at all"
+
+def current(world: World, path: str) -> str:
+    """The record's ETag, for If-Match."""
+    return str(world.read(path).headers["ETag"])
 
 
 def test_html_in_a_path_comes_back_as_a_json_problem(world: World) -> None:
