@@ -284,6 +284,7 @@ PAGES = (
     "/goals/{goal_id}",
     "/goals/{goal_id}/revise",
     "/check-ins/{check_in_id}",
+    "/account",
 )
 MENTOR_PAGES = ("/dashboard",)
 NAME = "<b onmouseover=alert('mal')>Mal</b> & Co"
@@ -319,6 +320,8 @@ def test_injection_strings_are_escaped_on_every_page(world: World) -> None:
     # A name is text too, chosen by whoever signs up: a mentor's shows on Ada's pages.
     accounts = Accounts.for_application(world.tracker)
     accounts.create_account("mal", display_name=NAME, email="mal@example.org", password=None)
+    for text in INJECTIONS[:5]:  # token names: listed on her account page
+        accounts.issue_token(MENTEE, scopes=["read:plan"], name=text[:100])
     invitation = {"mentee_id": MENTEE, "mentor_id": "mal", "help_wanted": "Anything"}
     invitation |= {"duration": "a year", "frequency": "monthly"}
     world.call("POST", f"{api}/mentorships", invitation)
