@@ -56,12 +56,15 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 ANALYZE_AFTER = 1000
 # wait_for, while another projector holds the view: the first and the longest pause between
-# two reads of the view's position, how long a "projector held" answer is trusted, and how
-# long the view may stay unmoved while behind before the reader catches up itself.
+# two reads of the view's position, how long a "projector held" answer is trusted, how long
+# the view may stay unmoved while behind before the reader catches up itself, and the share
+# of the read's timeout after which it does so even while the view moves (a slow projector,
+# a starved machine: racing it then is better than answering 503).
 FIRST_POLL = 0.001
 LAST_POLL = 0.02
 HELD_FOR = 0.25
 STALL = 0.5
+HANDOFF = 0.5  # the share of a read's timeout spent waiting for the projector, at most
 
 
 class PositionMoved(Exception):
@@ -89,6 +92,7 @@ class ViewRunner:
         self.decoder = RecordDecoder(app.mapper)
         self.generation_seen: int | None = None  # the view's generation at the last catch-up
         self.inline_catch_ups = 0  # times wait_for caught the view up itself
+        self.stall, self.handoff = STALL, HANDOFF  # wait_for's, for this view
         self._held_until = 0.0  # projector_active trusts a "held" answer until then
 
     @property
@@ -168,25 +172,24 @@ class ViewRunner:
         this waits for the view's position to reach `position`, polling it, and applies
         nothing itself: catching up inline beside it would race it for the same rows (lock
         waits, PositionMoved rollbacks, retries). It catches up inline when no projector
-        holds the view, when the projector lets go of it meanwhile, or when the view has not
-        moved for `STALL` seconds while behind (a stuck projector); and always on SQLite,
-        whose projector polls the log every `poll_interval` rather than being woken, so a
-        read would wait up to that long for it. Each catch-up applies each event exactly
-        once, whoever else applies it; `inline_catch_ups` counts them.
+        holds the view, when the projector lets go of it meanwhile, when the view has not
+        moved for `stall` seconds while behind (a stuck projector), or once `handoff` of
+        `timeout` has passed (a slow one); and always on SQLite, whose projector polls the
+        log every `poll_interval` rather than being woken, so a read would wait up to that
+        long for it. Each catch-up applies each event exactly once, whoever else applies
+        it; `inline_catch_ups` counts them.
         """
         if position is None:
             return
         reached = self.position()
         if reached >= position:
             return
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
         if self.follows_pushes() and self.projector_active():
-            reached = self._await_projector(position, reached, deadline)
-            if reached >= position:
+            handoff = started + timeout * self.handoff
+            if self._await_projector(position, reached, handoff) >= position:
                 return
-            if time.monotonic() >= deadline:  # the projector is on it, slowly: no racing it
-                raise TimeoutError(f"View {self.name!r} has not reached position {position}")
-        self._catch_up_inline(position, deadline)
+        self._catch_up_inline(position, started + timeout)
 
     def follows_pushes(self) -> bool:
         """Whether this application's projector is woken by new events (PostgreSQL LISTEN/
@@ -210,12 +213,12 @@ class ViewRunner:
     def _await_projector(self, position: int, reached: int, deadline: float) -> int:
         """Poll the view's position until it reaches `position` or `deadline` passes; stop
         early (for the caller to catch up inline) when the projector lets go of the view or
-        leaves it unmoved for `STALL` seconds. The position last read."""
+        leaves it unmoved for `stall` seconds. The position last read."""
         delay = FIRST_POLL
         moved_at = checked_at = time.monotonic()
         while True:
             now = time.monotonic()
-            if now >= deadline or now - moved_at >= STALL:
+            if now >= deadline or now - moved_at >= self.stall:
                 return reached
             if now - checked_at >= HELD_FOR:
                 checked_at = now

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from projections.runner import STALL, ViewRunner
+from projections.runner import HANDOFF, STALL, ViewRunner
 from projections.store import ViewDatabase, ViewStore
 from projections.timeline import VIEW, timeline_for
 from tests.integration.projections.timeline_story import ADA, write_year
@@ -75,10 +75,15 @@ def test_a_read_beside_a_live_projector_waits_for_it_and_writes_nothing(
     clock: ManualClock,
     projector: Projections,
     reader: Projections,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     write_year(app, clock)
     runner = reader.runner(VIEW)
     applies = CountedApplies(runner.store)
+    # Only the policy is under test, not the machine's speed: on a loaded machine the
+    # projector may stall for longer than a read's usual patience, so give it a lot.
+    monkeypatch.setattr("tracker.projecting.READ_TIMEOUT", 120.0)
+    runner.stall = 60.0
     for day in range(WRITES):
         receipt = app.reflect(ADA, text=f"Day {day}", private=False, actor_id=ADA)
         assert receipt.position is not None
@@ -125,16 +130,17 @@ def test_a_read_catches_up_itself_when_the_projector_holding_the_view_stalls(
     assert runner.inline_catch_ups == 1
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
-def test_a_read_that_runs_out_of_time_behind_a_projector_does_not_race_it(
+def test_a_read_catches_up_itself_once_half_its_time_is_spent_waiting_for_the_projector(
     app: TrackerApplication, clock: ManualClock, reader: Projections, idle_holder: ViewStore
 ) -> None:
+    """A projector too slow for the read's time (here: one that never moves, with a timeout
+    shorter than STALL): the read does not fail while it could still catch up itself."""
     year = write_year(app, clock)
     runner = reader.runner(VIEW)
+    timeout = STALL / 2
     started = time.monotonic()
-    with pytest.raises(TimeoutError):
-        runner.wait_for(year.last_position, timeout=STALL / 5)
-    assert time.monotonic() - started < STALL
-    assert runner.inline_catch_ups == 0
-    assert runner.position() < year.last_position
+    runner.wait_for(year.last_position, timeout=timeout)
+    assert runner.position() >= year.last_position
+    assert runner.inline_catch_ups == 1
+    if runner.follows_pushes():  # it waited for the projector first
+        assert time.monotonic() - started >= timeout * HANDOFF
