@@ -187,7 +187,13 @@ def served(database_url: str, workers: int, inline_catch_up: bool = False) -> It
             )
             stack.callback(_stop, projector)
             _check_running(projector, log)
-        yield port
+        try:
+            yield port
+        except Exception:  # a failed request: what the server said about it
+            log.seek(0)
+            tail = log.read().decode(errors="replace")[-3000:]
+            print(f"The server's log, last lines:\n{tail}", file=sys.stderr)
+            raise
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -340,11 +346,14 @@ def measure(ops: dict[str, Op], args: argparse.Namespace) -> dict[str, Measured]
 
 def measure_backend(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     tokens = issue_tokens(database_url, (MENTEE_READ, MENTEE_WRITE))
+    load = [load_average()]
     with served(database_url, args.workers, args.inline_catch_up) as port:
         results = measure(set_up(Server(port, tokens), args.clients, args.page), args)
+    load.append(load_average())
     baseline = results[BASELINE].requests_per_second
     return {
         "projector": projection_setup(database_url, args.inline_catch_up),
+        "load_average": load,
         "workloads": {
             name: {**m.timings.summary(), "requests_per_s": round(m.requests_per_second, 1)}
             for name, m in results.items()
@@ -353,6 +362,15 @@ def measure_backend(database_url: str, args: argparse.Namespace) -> dict[str, An
             name: round(ratio(results[name].requests_per_second, baseline), 3) for name in AIMS
         },
     }
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages ("" where /proc has none): the
+    machine is shared, and a busy one narrows the gaps between the workloads."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return ""
 
 
 @contextmanager
@@ -385,7 +403,12 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
         "",
     ]
     for number, (backend, result) in enumerate(results.items()):
-        lines.insert(2 + number, f"{backend} projector: {result['projector']}")
+        before, after = result["load_average"]
+        lines.insert(
+            2 + number,
+            f"{backend} projector: {result['projector']}; load average {before} before, "
+            f"{after} after",
+        )
     for backend, result in results.items():
         for name, aim in AIMS.items():
             value = result["ratios"][name]
