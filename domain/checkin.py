@@ -98,7 +98,7 @@ class CheckIn(Aggregate):
     def answer(self, *, answers: dict[str, str], actor_id: str, at: datetime) -> None:
         """Record answers to the four questions (any of them; later answers replace earlier)."""
         self._require_open(actor_id)
-        require_known_fields(answers, FOUR_QUESTIONS, "The four questions")
+        require_known_fields(answers, FOUR_QUESTIONS, "The four questions", field="answers")
         cleaned = {q: require_text(a, q) for q, a in answers.items()}
         changes = changed_only(self.answers, cleaned)
         if not changes:

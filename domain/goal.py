@@ -32,9 +32,13 @@ REVISABLE_STATUSES = (GoalStatus.DRAFT, GoalStatus.ACTIVE, GoalStatus.DEFERRED)
 CLOSED_STATUSES = (GoalStatus.ACHIEVED, GoalStatus.ABANDONED)
 
 
-def clean_goal_fields(kind: GoalKind, fields: dict[str, Any]) -> dict[str, Any]:
+def clean_goal_fields(
+    kind: GoalKind, fields: dict[str, Any], *, given_as: str = "fields"
+) -> dict[str, Any]:
     """Validate goal fields (criteria of the kind, title, target date, stretch, serves)."""
-    require_known_fields(fields, GOAL_REVISABLE_FIELDS + CRITERIA[kind], f"A {kind.value} goal")
+    require_known_fields(
+        fields, GOAL_REVISABLE_FIELDS + CRITERIA[kind], f"A {kind.value} goal", field=given_as
+    )
     cleaned: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "title":
@@ -126,7 +130,8 @@ class Goal(Aggregate):
                 f"An {self.status.value} goal cannot be revised until it is reopened."
             )
         why = require_text(reason, "reason")
-        effective = changed_only(self.fields, clean_goal_fields(self.kind, changes))
+        cleaned = clean_goal_fields(self.kind, changes, given_as="changes")
+        effective = changed_only(self.fields, cleaned)
         if not effective:
             raise NothingChanged("This revision would not change the goal.")
         if self.status == GoalStatus.ACTIVE:
@@ -211,6 +216,8 @@ class Goal(Aggregate):
         """A step toward the goal, with a due date and the skills it needs; returns its id."""
         self._require_mentee(actor_id)
         self._require_status(REVISABLE_STATUSES, "add a milestone to")
+        if not isinstance(skills, list | tuple):
+            raise DomainError("The skills must be a list of skills.", field="skills")
         milestone_id = str(uuid4())
         self._milestone_added(
             milestone_id=milestone_id,

@@ -31,7 +31,7 @@ def plan_id_for(mentee_id: str) -> UUID:
 
 def section_changes(plan: Plan, section: str, fields: dict[str, str]) -> dict[str, str]:
     """Validate an edit of one section and keep only the fields whose text changes."""
-    if section not in PLAN_SECTIONS:
+    if not isinstance(section, str) or section not in PLAN_SECTIONS:
         raise DomainError(
             f"The plan has no section {section!r}; sections: {', '.join(PLAN_SECTIONS)}.",
             field="section",

@@ -59,7 +59,9 @@ class Proposal(Aggregate):
             raise NotAllowed(
                 "The mentee changes her own plan directly; proposals come from others."
             )
-        if target == ProposalTarget.PLAN_SECTION and section not in PLAN_SECTIONS:
+        if target == ProposalTarget.PLAN_SECTION and (
+            not isinstance(section, str) or section not in PLAN_SECTIONS
+        ):
             raise DomainError(
                 f"The plan has no section {section!r}; sections: {', '.join(PLAN_SECTIONS)}.",
                 field="section",

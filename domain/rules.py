@@ -71,8 +71,15 @@ def optional_text(value: Any, field: str) -> str | None:
     return require_text(value, field)
 
 
-def require_known_fields(given: Iterable[str], allowed: Iterable[str], what: str) -> None:
-    """Refuse field names the aggregate does not have, naming them."""
+def require_known_fields(
+    given: Mapping[str, Any], allowed: Iterable[str], what: str, *, field: str = "fields"
+) -> None:
+    """Refuse anything but named fields (`field` is where they were given), and field names
+    the aggregate does not have, naming them."""
+    if not isinstance(given, Mapping):
+        raise DomainError(
+            f"{what} must be given as named fields, not {type(given).__name__}.", field=field
+        )
     unknown = sorted(set(given) - set(allowed))
     if unknown:
         raise DomainError(
