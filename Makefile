@@ -31,7 +31,9 @@ test: venv lint browser
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## Debian's Chromium for the browser tests (tests/e2e): Playwright drives /usr/bin/chromium
-## and downloads no browser of its own. Installed here when missing and we are root.
+## and downloads no browser of its own. Installed here when missing and we are root; apt
+## waits up to 10 minutes for another apt run's lock rather than failing.
+APT := apt-get -o DPkg::Lock::Timeout=600
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
