@@ -12,7 +12,7 @@ from tracker.errors import ApplicationError, NotFound
 
 USER_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1, as domain.rules refuses
 MIN_PASSWORD, MAX_PASSWORD = 12, 1024
 TOKEN_PREFIX = "trk_"
 

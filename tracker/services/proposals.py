@@ -7,7 +7,7 @@ from typing import Any
 from domain import Goal, Plan, Proposal, plan_id_for
 from domain.errors import DomainError
 from domain.goal import clean_goal_fields
-from domain.rules import require_known_fields
+from domain.rules import optional_text, require_known_fields
 from domain.values import PLAN_SECTIONS, ProposalTarget
 from tracker.services.base import Receipt, UseCases
 
@@ -46,6 +46,8 @@ class ProposalUseCases(UseCases):
         if section not in PLAN_SECTIONS:
             raise DomainError(f"The plan has no section {section!r}.", field="section")
         require_known_fields(fields, PLAN_SECTIONS[section], f"The section {section!r}")
+        for name, text in fields.items():  # text as an edit takes it: checked now, as a goal's
+            optional_text(text, name)
         proposal = Proposal.make(
             mentee_id=mentee_id,
             target=ProposalTarget.PLAN_SECTION,

@@ -22,6 +22,7 @@ from tracker.web.pages.base import view
 from tracker.web.pages.check_ins import check_in_pages
 from tracker.web.pages.dashboard import dashboard_pages
 from tracker.web.pages.errors import register_app_errors, register_page_errors
+from tracker.web.pages.form_bytes import refuse_forms_that_are_not_utf8
 from tracker.web.pages.formatting import init_formatting
 from tracker.web.pages.goals import goal_pages
 from tracker.web.pages.history import history_pages
@@ -48,6 +49,11 @@ def init_pages(app: Flask) -> None:
     init_formatting(app)
     for blueprint in PAGE_BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # First of the app's hooks: the CSRF check reads the form, and the raw bytes with it.
+    pages = {blueprint.name for blueprint in PAGE_BLUEPRINTS}
+    app.before_request_funcs.setdefault(None, []).insert(
+        0, lambda: refuse_forms_that_are_not_utf8(pages)
+    )
     register_app_errors(app)
     app.context_processor(page_context)
 
