@@ -17,7 +17,7 @@ Any other event goes the long way, through `mapper.to_domain_event`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -25,11 +25,13 @@ import orjson
 from eventsourcing.persistence import JSONTranscoder, Mapper, Notification, StoredEvent
 from eventsourcing.utils import resolve_topic
 
-from projections.records import ENVELOPE, EventRecord, jsonable, to_record
+from projections.records import ENVELOPE, EventRecord, jsonable, new_record, to_record
 
 _PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 _ENVELOPE = frozenset(ENVELOPE)
 _MAX_REMEMBERED = 100_000  # stream ids and topics: far more than one page ever holds
+_MISSING = object()
+_Parts = tuple[Any, Any, str, dict[str, Any]]  # class_version, timestamp, actor_id, data
 
 
 class OpensState(Protocol):
@@ -51,6 +53,12 @@ class RecordDecoder:
         )
         self._classes: dict[str, tuple[str, int]] = {}  # topic -> (type, class_version)
         self._stream_ids: dict[UUID | str, str] = {}
+        # orjson straight to the records' JSON values (`_fast_parts`): only for the JSON
+        # transcoder itself, whose transcodings `_walk` and `_transcoded` apply as it does.
+        self._fast = type(mapper.transcoder) is JSONTranscoder
+        self._names: dict[str, Any] = getattr(mapper.transcoder, "names", {})
+        self._walk = transcodings_walk(self._names)
+        self._json_forms: dict[tuple[str, str], Any] = {}  # (transcoding, data) -> JSON form
 
     def records(self, notifications: Sequence[Notification]) -> list[EventRecord]:
         """The notifications as EventRecords, in order."""
@@ -64,25 +72,104 @@ class RecordDecoder:
         kind = self._classes.get(notification.topic)
         if kind is None:
             kind = self._learn_class(notification.topic)
-        state: dict[str, Any] = self._decode(self._open(notification))
-        if state.pop("class_version", 1) != kind[1]:
+        opened = self._open(notification)
+        parts = self._fast_parts(opened) if self._fast else None
+        if parts is None:
+            parts = self._parts(opened)
+        class_version, at, actor_id, data = parts
+        if class_version != kind[1]:
             return self._long_way(notification)  # the mapper upcasts it
         stream_id = self._stream_ids.get(notification.originator_id)
         if stream_id is None:
             stream_id = self._stream_id(notification.originator_id)
-        return EventRecord(
-            position=notification.id,
-            stream_id=stream_id,
-            version=notification.originator_version,
-            type=kind[0],
-            at=state["timestamp"],
-            actor_id=str(state.get("actor_id", "")),
-            data={
-                k: (v if type(v) in _PLAIN else jsonable(v))
-                for k, v in state.items()
-                if k not in _ENVELOPE
-            },
-        )
+        return new_record(
+            notification.id, stream_id, notification.originator_version, kind[0], at,
+            actor_id, data,
+        )  # fmt: skip
+
+    def _parts(self, opened: bytes) -> _Parts:
+        """(class_version, timestamp, actor_id, data) of a state, by the transcoder's decode
+        (or `fast_json_decoder`'s) and `jsonable`."""
+        state: dict[str, Any] = self._decode(opened)
+        class_version = state.pop("class_version", 1)
+        data = {
+            k: (v if type(v) in _PLAIN else jsonable(v))
+            for k, v in state.items()
+            if k not in _ENVELOPE
+        }
+        return class_version, state["timestamp"], str(state.get("actor_id", "")), data
+
+    def _fast_parts(self, opened: bytes) -> _Parts | None:
+        """`_parts` in one pass over orjson's reading: each transcoded value goes straight
+        to its JSON form (`jsonable` of its decoded value, remembered for plain ones), so
+        no decoded value is built only to be turned back into JSON. None where `_parts`
+        must answer: what orjson refuses or may round, an unknown transcoding."""
+        try:
+            state = orjson.loads(opened)
+        except orjson.JSONDecodeError:
+            return None
+        if type(state) is not dict:
+            return None
+        as_json, walk = self._as_json, self._walk
+        data: dict[str, Any] = {}
+        try:
+            # The envelope as decoded values, as `_parts` reads them; not in the data.
+            at = state["timestamp"]
+            if type(at) is dict or type(at) is list:
+                at = walk(at)
+            actor = state.get("actor_id", "")
+            if type(actor) is not str:
+                actor = str(walk(actor))
+            class_version = state.get("class_version", 1)
+            if type(class_version) is not int:
+                class_version = walk(class_version)
+            for k, v in state.items():
+                if k in _ENVELOPE or k == "class_version":
+                    continue
+                t = type(v)
+                if t is dict or t is list:
+                    v = as_json(v)
+                elif t is float and not -_FLOAT_EXACT < v < _FLOAT_EXACT:
+                    return None
+                data[k] = v
+        except (_ReadAgain, KeyError, TypeError):
+            return None
+        return class_version, at, actor, data
+
+    def _as_json(self, value: Any) -> Any:
+        """A dict or list of orjson's reading in the form `jsonable` gives its decoded
+        value (changed in place: orjson's objects are this call's own)."""
+        if type(value) is dict:
+            if len(value) == 2 and "_type_" in value and "_data_" in value:
+                return self._transcoded(value["_type_"], value["_data_"])
+            items: Any = value.items()
+        else:
+            items = enumerate(value)
+        for k, v in items:
+            t = type(v)
+            if t is dict or t is list:
+                value[k] = self._as_json(v)
+            elif t is float and not -_FLOAT_EXACT < v < _FLOAT_EXACT:
+                raise _ReadAgain
+        return value
+
+    def _transcoded(self, name: str, data: Any) -> Any:
+        """`jsonable` of a transcoded value: decoded (its data first, bottom-up, as the
+        transcoder's object hook does), then made JSON again; plain results remembered."""
+        t = type(data)
+        if t is str:
+            found = self._json_forms.get((name, data), _MISSING)
+            if found is not _MISSING:
+                return found
+        elif t is dict or t is list:
+            data = self._walk(data)
+        elif t is float and not -_FLOAT_EXACT < data < _FLOAT_EXACT:
+            raise _ReadAgain
+        value = self._names[name].decode(data)
+        form = value if type(value) in _PLAIN else jsonable(value)
+        if t is str and type(form) in _PLAIN:
+            _remember(self._json_forms, (name, data), form)
+        return form
 
     def _long_way(self, notification: Notification) -> EventRecord:
         return to_record(self.mapper.to_domain_event(notification), notification.id)
@@ -129,15 +216,11 @@ class _ReadAgain(Exception):
     """The state holds a number orjson may have rounded: the json module reads it."""
 
 
-def fast_json_decoder(transcoder: JSONTranscoder) -> Callable[[bytes], Any]:
-    """`transcoder.decode`, the same values, with orjson's decoder (several times faster).
-
-    orjson reads the JSON; the transcodings are then applied bottom-up to each object that
-    is exactly `{"_type_": name, "_data_": data}`, as the transcoder's object hook does.
-    A state holding a float of 2**63 or more (maybe an integer orjson rounded) is read
-    again by the transcoder itself.
-    """
-    names = transcoder.names
+def transcodings_walk(names: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """The transcoder's object hook as a walk of orjson's reading: the transcodings are
+    applied bottom-up to each object that is exactly `{"_type_": name, "_data_": data}`.
+    Raises _ReadAgain at a float of 2**63 or more (maybe an integer orjson rounded) and
+    KeyError at an unknown transcoding."""
 
     def walk(value: Any) -> Any:
         kind = type(value)
@@ -162,6 +245,19 @@ def fast_json_decoder(transcoder: JSONTranscoder) -> Callable[[bytes], Any]:
         if kind is float and not -_FLOAT_EXACT < value < _FLOAT_EXACT:
             raise _ReadAgain
         return value
+
+    return walk
+
+
+def fast_json_decoder(transcoder: JSONTranscoder) -> Callable[[bytes], Any]:
+    """`transcoder.decode`, the same values, with orjson's decoder (several times faster).
+
+    orjson reads the JSON; the transcodings are then applied bottom-up to each object that
+    is exactly `{"_type_": name, "_data_": data}`, as the transcoder's object hook does.
+    A state holding a float of 2**63 or more (maybe an integer orjson rounded) is read
+    again by the transcoder itself.
+    """
+    walk = transcodings_walk(transcoder.names)
 
     def decode(data: bytes) -> Any:
         try:

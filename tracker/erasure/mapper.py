@@ -76,6 +76,7 @@ class ShreddingMapper(Mapper[UUID]):
         self.find_owner = find_owner
         self._owners: dict[UUID, str] = {}
         self._plain: Mapper[UUID] = Mapper(transcoder)  # decodes what `opened_state` gives
+        self._aads: dict[UUID | str, bytes] = {}  # stream id -> its texts' associated data
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         """The stored form, with the owner's personal text sealed (if encryption is on)."""
@@ -119,7 +120,9 @@ class ShreddingMapper(Mapper[UUID]):
         if SEALED_JSON_START not in state:
             return state
         self.keyring.refresh_if_due()
-        aad = str(stored_event.originator_id).encode()
+        aad = self._aads.get(stored_event.originator_id)
+        if aad is None:
+            aad = self._aad(stored_event.originator_id)
         # Split at each token's start: cheaper than a regular expression calling back.
         first, *tokens = state.split(SEALED_JSON_START)
         opened = [first]
@@ -131,6 +134,14 @@ class ShreddingMapper(Mapper[UUID]):
                 continue
             opened += (self._open_token(found, aad, token[: end + 1]), token[end + 1 :])
         return b"".join(opened)
+
+    def _aad(self, stream_id: UUID | str) -> bytes:
+        """A stream's associated data (its id as text), remembered: a catch-up opens
+        texts of the same few streams again and again."""
+        if len(self._aads) >= MAX_REMEMBERED_STREAMS:
+            self._aads.clear()
+        aad = self._aads[stream_id] = str(stream_id).encode()
+        return aad
 
     def owner_of(self, domain_event: DomainEventProtocol[UUID]) -> str | None:
         """The mentee who owns the event's stream, if any."""
