@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from domain import Goal, Plan, plan_id_for
+from domain.errors import UnknownItem
+from domain.rules import parse_choice
 from domain.values import FeedbackSource, GoalKind
 from tracker.services.base import Receipt, UseCases
 
@@ -15,10 +17,12 @@ class GoalUseCases(UseCases):
         self, mentee_id: str, *, kind: str, fields: dict[str, Any], actor_id: str
     ) -> Receipt:
         """The mentee drafts a goal in her plan (the plan must have been started)."""
-        self.load(Plan, plan_id_for(mentee_id))
+        plan = self.load(Plan, plan_id_for(mentee_id))
+        if isinstance(fields, dict):
+            require_servable(plan, fields.get("serves"))
         goal = Goal.draft(
             mentee_id=mentee_id,
-            kind=GoalKind(kind),
+            kind=parse_choice(GoalKind, kind, "kind"),
             fields=fields,
             actor_id=actor_id,
             at=self.clock(),
@@ -34,12 +38,12 @@ class GoalUseCases(UseCases):
         actor_id: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        return self.change(
-            Goal,
-            goal_id,
-            expected_version,
-            lambda g: g.revise(changes=changes, reason=reason, actor_id=actor_id, at=self.clock()),
-        )
+        def revise(goal: Goal) -> None:
+            if isinstance(changes, dict) and "serves" in changes:
+                require_servable(self.load(Plan, plan_id_for(goal.mentee_id)), changes["serves"])
+            goal.revise(changes=changes, reason=reason, actor_id=actor_id, at=self.clock())
+
+        return self.change(Goal, goal_id, expected_version, revise)
 
     def activate_goal(
         self, goal_id: str, *, actor_id: str, expected_version: int | None = None
@@ -187,7 +191,10 @@ class GoalUseCases(UseCases):
             goal_id,
             expected_version,
             lambda g: g.give_feedback(
-                text=text, source=FeedbackSource(source), actor_id=actor_id, at=self.clock()
+                text=text,
+                source=parse_choice(FeedbackSource, source, "source"),
+                actor_id=actor_id,
+                at=self.clock(),
             ),
         )
 
@@ -213,3 +220,11 @@ class GoalUseCases(UseCases):
                 at=self.clock(),
             ),
         )
+
+
+def require_servable(plan: Plan, serves: object) -> None:
+    """A goal may serve an option only if the mentee's plan has it."""
+    if isinstance(serves, str) and serves.strip().startswith("option:"):
+        option_id = serves.strip().partition(":")[2]
+        if option_id not in plan.options:
+            raise UnknownItem("The plan has no such option to serve.", field="serves")

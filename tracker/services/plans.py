@@ -5,6 +5,7 @@ from __future__ import annotations
 from eventsourcing.application import AggregateNotFoundError
 
 from domain import Plan, plan_id_for
+from domain.rules import parse_choice
 from domain.values import SupportKind
 from tracker.access import Operation, Resource
 from tracker.errors import AlreadyExists
@@ -133,7 +134,7 @@ class PlanUseCases(UseCases):
             expected_version,
             lambda p: p.add_supporter(
                 name=name,
-                kind=SupportKind(kind),
+                kind=parse_choice(SupportKind, kind, "kind"),
                 brings=brings,
                 user_id=user_id,
                 actor_id=actor_id,
