@@ -116,6 +116,18 @@ def test_the_mentor_proposes_and_the_mentees_accept_and_decline(story: list[Any]
     assert all(e.actor_id.startswith("mentee-") for e in credited)
 
 
+def test_a_proposal_waits_for_a_mentee_to_decide_at_first_start(story: list[Any]) -> None:
+    """Her home's pending proposals and her mentor's proposals to follow up are not empty."""
+    decided = {
+        str(e.originator_id)
+        for e in named(story, "Proposal.Accepted")
+        + named(story, "Proposal.Declined")
+        + named(story, "Proposal.Withdrawn")
+    }
+    waiting = [e for e in named(story, "Proposal.Made") if str(e.originator_id) not in decided]
+    assert [(e.actor_id, e.mentee_id) for e in waiting] == [("mentor-maria", "mentee-ana")]
+
+
 def test_mentorships_include_a_declined_invitation_and_a_changed_agreement(
     story: list[Any],
 ) -> None:

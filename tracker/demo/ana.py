@@ -106,6 +106,13 @@ def story(d: Scene) -> Story:
     d.next_check_in(383, "First month after the application: what to do while I wait.")
     yield 360
     d.reflect("A year ago I was scared to ask. Now I'm applying.", private=True)
+    yield 362
+    # Left waiting, so her home and Maria's dashboard show a proposal to decide at first start.
+    d.propose_goal(
+        "cloud",
+        "Without a date it slides behind the application; the end of January is realistic.",
+        target_date=d.day(430),
+    )
 
 
 def getting_a_mentor(d: Scene) -> Story:
