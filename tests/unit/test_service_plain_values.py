@@ -48,3 +48,12 @@ def test_a_goal_serves_only_an_option_of_the_plan(app: TrackerApplication) -> No
     with pytest.raises(UnknownItem, match="no such option"):
         app.revise_goal(goal_id, changes={"serves": "option:nope"}, reason="R", actor_id=MENTEE)
     assert app.get_goal(goal_id)["serves"] == f"option:{option_id}"
+
+
+def test_a_proposed_revision_serves_only_an_option_of_the_plan(app: TrackerApplication) -> None:
+    goal_id = app.draft_goal(MENTEE, kind="smarty", fields={"title": "T"}, actor_id=MENTEE).id
+    with pytest.raises(UnknownItem, match="no such option") as refused:
+        app.propose_goal_revision(
+            goal_id, changes={"serves": "option:nope"}, rationale="R", actor_id="mentor-grace"
+        )
+    assert refused.value.field == "serves"

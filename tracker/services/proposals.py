@@ -10,6 +10,7 @@ from domain.goal import clean_goal_fields
 from domain.rules import optional_text, require_known_fields
 from domain.values import PLAN_SECTIONS, ProposalTarget
 from tracker.services.base import Receipt, UseCases
+from tracker.services.goals import require_servable
 
 
 class ProposalUseCases(UseCases):
@@ -19,6 +20,8 @@ class ProposalUseCases(UseCases):
         """Propose new values for a goal's fields; checked now so mistakes show at once."""
         goal = self.load(Goal, goal_id)
         clean_goal_fields(goal.kind, changes)
+        if "serves" in changes:
+            require_servable(self.load(Plan, plan_id_for(goal.mentee_id)), changes["serves"])
         proposal = Proposal.make(
             mentee_id=goal.mentee_id,
             target=ProposalTarget.GOAL,
