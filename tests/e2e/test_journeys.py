@@ -38,6 +38,7 @@ def test_a_mentee_edits_her_plan_revises_a_goal_and_reads_its_history(
     sign_in(page, site, ANA)
     assert page.url.endswith(f"/plans/{ANA}")
     assert page.get_by_role("heading", name="Your career plan").is_visible()
+    assert page.get_by_role("button", name="Accept").is_visible()  # the demo's open proposal
     photograph(page, screenshots, "01-mentee-home")
 
     page.get_by_role("link", name="Edit the vision statement").click()
@@ -63,6 +64,9 @@ def test_a_mentee_edits_her_plan_revises_a_goal_and_reads_its_history(
     assert "Why: An offer is what counts, not a title" in latest.inner_text()
     assert latest.locator("ins").first.is_visible()  # the inline diff
     assert "An offer is what counts" in page.locator("table.criteria").inner_text()  # blame
+    cells = latest.locator("table.changes tr").first.locator("th, td").all()
+    field, change = (cell.bounding_box()["width"] for cell in cells)
+    assert field < change / 2, "the field's name takes the room its diff needs"
     photograph(page, screenshots, "03-goal-with-history")
 
 
