@@ -171,6 +171,7 @@ def test_the_plan_fits_a_phone_and_prints_without_navigation_or_forms(
         assert not page.locator("header.site").is_visible()
         assert not page.get_by_role("link", name="Edit the vision statement").is_visible()
         assert page.get_by_role("heading", name="Vision statement").is_visible()
+        assert page.get_by_text("Build and run a production data pipeline").is_visible()  # closed
         photograph(page, screenshots, "14-plan-printed")
     finally:
         context.close()
