@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 ANALYZE_AFTER = 1000
 # wait_for, while another projector holds the view: the first and the longest pause between
-# two reads of the view's position, how long a "projector held" answer is trusted, how long
+# two reads of the view's position, how long a "projector held (or not)" answer is kept, how long
 # the view may stay unmoved while behind before the reader catches up itself, and the share
 # of the read's timeout after which it does so even while the view moves (a slow projector,
 # a starved machine: racing it then is better than answering 503).
@@ -93,7 +93,7 @@ class ViewRunner:
         self.generation_seen: int | None = None  # the view's generation at the last catch-up
         self.inline_catch_ups = 0  # times wait_for caught the view up itself
         self.stall, self.handoff = STALL, HANDOFF  # wait_for's, for this view
-        self._held_until = 0.0  # projector_active trusts a "held" answer until then
+        self._held, self._held_until = False, 0.0  # projector_active's answer, until when
 
     @property
     def name(self) -> str:
@@ -199,16 +199,14 @@ class ViewRunner:
     def projector_active(self) -> bool:
         """Whether a projector holds this view: this runner's (`is_active`) or another's,
         in this process or another (the store's `projector_held`, asked at most once every
-        `HELD_FOR` seconds while it says yes)."""
+        `HELD_FOR` seconds: a projector that starts meanwhile is raced that long at most)."""
         if self.is_active.is_set():
             return True
         now = time.monotonic()
-        if now < self._held_until:
-            return True
-        if self.store.projector_held():
+        if now >= self._held_until:
+            self._held = self.store.projector_held()
             self._held_until = now + HELD_FOR
-            return True
-        return False
+        return self._held
 
     def _await_projector(self, position: int, reached: int, deadline: float) -> int:
         """Poll the view's position until it reaches `position` or `deadline` passes; stop

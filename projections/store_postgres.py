@@ -17,7 +17,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory, PostgresTrackingRecorder
 from psycopg import Connection, Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Composable
 
 from projections.store import (
     GENERATION_ROW,
@@ -313,6 +313,48 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             )
             for row in self._rows(*query, prepare=False)
         ]
+
+    def entry_texts_at_head(
+        self,
+        head: Composable,
+        application_name: str,
+        partitions: Sequence[str],
+        kinds: Iterable[str] | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> tuple[int, int, list[EntryText]]:
+        """`entry_texts` with the log's head (`head`: the application recorder's
+        MAX(notification_id) statement, in this database) and this view's position read in
+        the same statement, so in the same snapshot: (head, position, entries). The entries
+        hold every event up to the head if the position is at or past it. One round trip
+        where a fresh read (see tracker.projecting) took two."""
+        query = merged_entries_query(
+            self.entries_table, "%s", partitions, kinds, after, limit, doc_column='"doc"::text'
+        )
+        position = f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = %s"
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+            state = f'SELECT ({head.as_string(connection)}) AS "head", ({position}) AS "reached"'
+            statement, params = state, [application_name]
+            if query is not None:
+                statement = (
+                    f'SELECT s."head", s."reached", p.* FROM ({state}) AS s '
+                    f'LEFT JOIN LATERAL ({query[0]}) AS p ON true ORDER BY p."position", p."kind"'
+                )
+                params += query[1]
+            cursor.execute(statement, params, prepare=False)
+            rows = cursor.fetchall()
+        entries = [
+            EntryText(
+                str(row["partition"]),
+                int(row["position"]),
+                str(row["kind"]),
+                row["at"].astimezone(UTC),
+                str(row["doc"]),
+            )
+            for row in rows
+            if row.get("partition") is not None
+        ]
+        return rows[0]["head"] or 0, rows[0]["reached"] or 0, entries
 
     def all_entries(self) -> list[Entry]:
         rows = self._rows(

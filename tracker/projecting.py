@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from eventsourcing.application import Application
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.sql import Composable
 
 from projections.projector import Projector
 from projections.registry import (
@@ -48,13 +50,16 @@ from projections.registry import (
     view_names,
 )
 from projections.runner import ViewRunner, catch_up_together
-from projections.store import ViewDatabase, ViewStore
+from projections.store import EntryText, ViewDatabase, ViewStore
+from projections.store_postgres import PostgresViewStore
 from projections.timeline import has_timeline
 from tracker.errors import StorageUnavailable
+from tracker.pinning import connects_alike
 from tracker.pools import recover_at_once
 from tracker.settings import Settings
 from tracker.setup_lock import setup_lock
 
+T = TypeVar("T")
 READ_TIMEOUT = 2.0
 REMEMBERED_PLANS = 10_000
 log = logging.getLogger(__name__)
@@ -62,6 +67,14 @@ log = logging.getLogger(__name__)
 
 class ViewBehind(StorageUnavailable):
     """A view could not reach the position a read needs in time; retry shortly."""
+
+
+class _Behind(Exception):
+    """`read_fresh`'s first read found the view behind the log's `head`."""
+
+    def __init__(self, head: int) -> None:
+        super().__init__(head)
+        self.head = head
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,7 @@ class Projections:
         self.projector: Projector | None = None
         self._reached: dict[str, int] = {}  # the highest position each view was seen at
         self._started: set[str] = set()  # mentees whose plan the timeline view showed started
+        self._heads: dict[str, Composable | None] = {}  # read_fresh's head statement, per view
 
     @property
     def names(self) -> list[str]:
@@ -138,8 +152,44 @@ class Projections:
                 f"The {name} view is still catching up with the latest changes; "
                 "try again in a moment."
             ) from None
-        self._reached[name] = max(self._reached.get(name, 0), target)
+        self._reached_at(name, target)
         return runner.store
+
+    def read_fresh(self, name: str, read: Callable[[ViewStore], T]) -> T:
+        """`read(self.fresh(name))`, one round trip shorter where it can be.
+
+        On PostgreSQL, with the events and the views in one database, `read` gets the
+        view's store behind a stand-in (`_AtHead`): its first `entry_texts` reads the log's
+        head and the view's position in the same statement as the entries. If the view had
+        reached the head the entries stand (read-your-writes as with `fresh`); if not, that
+        read is dropped (`_Behind`) and `read` runs again on `fresh(name, head)`. Any other
+        first use of the store runs `fresh(name)` first. `read` must be safe to run twice.
+        """
+        runner = self.runner(name)
+        head = self._head_statement(runner)
+        if head is None:
+            return read(self.fresh(name))
+        try:
+            return read(cast(ViewStore, _AtHead(self, runner, head)))
+        except _Behind as behind:
+            return read(self.fresh(name, behind.head))
+
+    def _head_statement(self, runner: ViewRunner) -> Composable | None:
+        """The log's MAX(notification_id) statement where the view's store can run it."""
+        if runner.name not in self._heads:
+            recorder, store = self.app.recorder, runner.store
+            found: Composable | None = None
+            if (
+                isinstance(recorder, PostgresApplicationRecorder)
+                and isinstance(store, PostgresViewStore)
+                and connects_alike(recorder.datastore, store.datastore)
+            ):
+                found = recorder.max_notification_id_statement
+            self._heads[runner.name] = found
+        return self._heads[runner.name]
+
+    def _reached_at(self, name: str, position: int) -> None:
+        self._reached[name] = max(self._reached.get(name, 0), position)
 
     def plan_started(self, mentee_id: str, timeline: ViewStore) -> bool:
         """Whether the mentee started her plan, as `timeline` (the timeline view's store,
@@ -207,6 +257,45 @@ class Projections:
         """Stop projecting and close the views' connections."""
         self.stop_projector()
         self.database.close()
+
+
+class _AtHead:
+    """A view's store for one `read_fresh`: its first `entry_texts` reads the log's head and
+    the view's position with the entries (PostgresViewStore.entry_texts_at_head) and raises
+    `_Behind` if the view had not reached the head; any other first use makes the view
+    fresh first. Everything else goes to the store."""
+
+    def __init__(self, projections: Projections, runner: ViewRunner, head: Composable) -> None:
+        self._projections = projections
+        self._runner = runner
+        self._head = head
+        self._checked = False
+
+    def entry_texts(
+        self,
+        partitions: Sequence[str],
+        kinds: Iterable[str] | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> list[EntryText]:
+        store = self._runner.store
+        if self._checked:
+            return store.entry_texts(partitions, kinds, after, limit)
+        assert isinstance(store, PostgresViewStore)
+        head, reached, entries = store.entry_texts_at_head(
+            self._head, self._runner.app.name, partitions, kinds, after, limit
+        )
+        self._checked = True
+        if reached < head:
+            raise _Behind(head)
+        self._projections._reached_at(self._runner.name, head)
+        return entries
+
+    def __getattr__(self, attribute: str) -> Any:
+        if not self._checked:
+            self._projections.fresh(self._runner.name)
+            self._checked = True
+        return getattr(self._runner.store, attribute)
 
 
 def all_view_names() -> list[str]:

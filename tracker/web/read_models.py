@@ -22,11 +22,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from webargs.fields import DelimitedList
 
 from projections.growth import PERIODS, growth_for
+from projections.store import ViewStore
 from projections.timeline import KINDS, VIEW, TimelineItem
 from tracker.access import AccessDenied, Operation, Resource, signed_in
 from tracker.errors import NotFound
 from tracker.projecting import Projections, projector_mode
-from tracker.services.timeline_pages import timeline_items_page
+from tracker.services.timeline_pages import TimelinePage, timeline_items_page
 from tracker.services.visibility import Visibility
 from tracker.settings import Settings
 from tracker.web.actor import acting, acting_user
@@ -149,14 +150,18 @@ def timeline(query: dict[str, Any], mentee_id: str) -> Response:
     """
     whole_plan_access(mentee_id)
     projections = get_projections()
-    store = projections.fresh(VIEW)
-    if not projections.plan_started(mentee_id, store):
-        raise NotFound("plan", mentee_id)
-    found = timeline_items_page(
-        store, visibility_for(mentee_id, acting_user()), kinds=query.get("kind"),
-        since=query.get("since"), until=query.get("until"), after=query.get("cursor"),
-        limit=query["limit"],
-    )  # fmt: skip
+    seen = visibility_for(mentee_id, acting_user())
+
+    def read(store: ViewStore) -> TimelinePage:
+        if not projections.plan_started(mentee_id, store):
+            raise NotFound("plan", mentee_id)
+        return timeline_items_page(
+            store, seen, kinds=query.get("kind"), since=query.get("since"),
+            until=query.get("until"), after=query.get("cursor"), limit=query["limit"],
+        )  # fmt: skip
+
+    # On PostgreSQL the log's head and the view's position come with the page (read_fresh).
+    found = projections.read_fresh(VIEW, read)
     # The entries were checked when the view stored them: passed on as text (see schema).
     items = [timeline_item_json(item) for item in found.items]
     return paged_json(Page(items, found.next_after), mentee_id=mentee_id)

@@ -18,7 +18,7 @@ import pytest
 
 from projections.runner import HANDOFF, STALL, ViewRunner
 from projections.store import ViewDatabase, ViewStore
-from projections.timeline import VIEW, timeline_for
+from projections.timeline import MAX_PAGE, VIEW, timeline_for
 from tests.integration.projections.timeline_story import ADA, write_year
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
@@ -144,3 +144,55 @@ def test_a_read_catches_up_itself_once_half_its_time_is_spent_waiting_for_the_pr
     assert runner.inline_catch_ups == 1
     if runner.follows_pushes():  # it waited for the projector first
         assert time.monotonic() - started >= timeout * HANDOFF
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_read_fresh_reads_the_head_with_the_page_and_still_sees_each_write(
+    app: TrackerApplication, clock: ManualClock, reader: Projections
+) -> None:
+    """read_fresh on PostgreSQL: no query of the log's head of its own while the view is
+    fresh (the head comes in the page's statement), and a page read while the view was
+    behind is read again once the view has caught up."""
+    write_year(app, clock)
+    heads = CountedCalls(app.recorder, "max_notification_id")
+
+    def last_page(store: ViewStore) -> list[int]:
+        page = timeline_for(store, ADA, viewer_id=ADA, limit=MAX_PAGE)
+        return [entry["position"] for entry in page["entries"]]
+
+    for day in range(3):
+        receipt = app.reflect(ADA, text=f"Day {day}", private=False, actor_id=ADA)
+        assert receipt.position is not None
+        # Behind: the page is dropped, the view caught up (asking for the head) and read again.
+        assert receipt.position in reader.read_fresh(VIEW, last_page)
+        behind = heads.count
+        # Fresh: the head came with the page.
+        assert receipt.position in reader.read_fresh(VIEW, last_page)
+        assert heads.count == behind
+    assert reader.runner(VIEW).position() == app.recorder.max_notification_id()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_read_fresh_makes_the_view_fresh_before_any_other_first_read(
+    app: TrackerApplication, clock: ManualClock, reader: Projections
+) -> None:
+    year = write_year(app, clock)
+    assert reader.read_fresh(VIEW, lambda store: store.max_tracking_id(app.name)) == (
+        year.last_position
+    )
+
+
+class CountedCalls:
+    """Counts the calls of one method of an object."""
+
+    def __init__(self, target: object, method: str) -> None:
+        self.count = 0
+        original = getattr(target, method)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return original(*args, **kwargs)
+
+        setattr(target, method, counted)
