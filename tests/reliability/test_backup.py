@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.reliability.conftest import event_rows, open_app, rebuilt_digests, stored_digests
+from tests.reliability.conftest import (
+    event_rows,
+    issue_tokens,
+    open_app,
+    rebuilt_digests,
+    stored_digests,
+)
+from tests.reliability.servers import Client, Server, logs_on_failure, tracker_command
+from tests.reliability.test_crash import projected_position
 from tracker.application import TrackerApplication
 from tracker.backup import check_backup
 from tracker.cli import main
@@ -111,6 +120,67 @@ def test_a_backup_taken_while_writing_restores_to_the_same_events_and_views(
         assert rebuilt_digests(restored_app) == expected
     finally:
         restored_app.close()
+
+
+@pytest.mark.slow
+def test_a_backup_taken_while_tracker_serve_writes_and_projects_is_one_moment(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """As an operator runs it: `tracker backup` in a process of its own while gunicorn's
+    workers take writes over HTTP and their projector threads write the views."""
+    source = open_app(sqlite_url)
+    token = issue_tokens(source, [ANA])[ANA]
+    source.start_plan(mentee_id=ANA, actor_id=ANA)
+    server = Server.start(sqlite_url, tmp_path, workers=2, env={"TRACKER_PROJECTOR": "thread"})
+    stop, acknowledged = threading.Event(), list[int]()
+
+    def write() -> None:
+        client = Client(server.url, token)
+        while not stop.is_set():
+            body = {"text": f"Day {len(acknowledged)}", "private": False}
+            status, _, receipt = client.call("POST", f"/api/v1/plans/{ANA}/reflections", body)
+            if status == 200:
+                acknowledged.append(int(receipt["position"]))
+            client.call("GET", f"/api/v1/plans/{ANA}/timeline")  # the projector starts with it
+
+    writer = threading.Thread(target=write, daemon=True)
+    backup = tmp_path / "backups" / "tracker.backup"
+    try:
+        with logs_on_failure(server):
+            writer.start()
+            while len(acknowledged) < 20 and writer.is_alive():
+                writer.join(0.05)
+            before = max(acknowledged)
+            backed_up = subprocess.run(
+                tracker_command(sqlite_url, "backup", str(backup)),
+                capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            after = len(acknowledged)
+            while len(acknowledged) < after + 20 and writer.is_alive():
+                writer.join(0.05)
+    finally:
+        stop.set()
+        writer.join(15)
+        server.kill()
+    assert backed_up.returncode == 0, backed_up.stdout + backed_up.stderr
+    assert "integrity ok" in backed_up.stdout
+
+    restored_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
+    assert tracker(restored_url, "restore", str(backup)).exit_code == 0
+    restored = open_app(restored_url)
+    try:
+        moment = restored.recorder.max_notification_id() or 0
+        # Every write acknowledged before the backup began is in it; the server went on.
+        assert before <= moment < max(acknowledged)
+        assert event_rows(restored) == event_rows(source, upto=moment)
+        expected = rebuilt_digests(source, upto=moment)
+        # The views as the workers' projectors had written them at that moment, caught up.
+        assert projected_position(restored_url) > 0, "no projector wrote views meanwhile"
+        assert stored_digests(restored, restored_url) == expected
+        assert rebuilt_digests(restored) == expected
+    finally:
+        restored.close()
+        source.close()
 
 
 def corrupt(path: Path) -> None:
