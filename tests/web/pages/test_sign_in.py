@@ -56,7 +56,8 @@ def test_a_next_address_elsewhere_is_ignored(visitor: Visitor, story: Story) -> 
 
 
 def test_signing_out_ends_the_session(ada: Visitor) -> None:
-    ada.get(f"/plans/{MENTEE}")
+    # Her plan is kept by no cache, so the back button after signing out cannot show it.
+    assert ada.get(f"/plans/{MENTEE}").headers["Cache-Control"] == "private, no-store"
     assert ada.submit("/sign-out", {}).location == "/sign-in"
     assert ada.get(f"/plans/{MENTEE}").status_code == 302
 

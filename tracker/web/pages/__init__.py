@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.persistence import PersistenceError
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, Response, request
 
 from projections.plan_as_of import has_plan
 from projections.relationships import mentees_of
@@ -56,6 +56,15 @@ def init_pages(app: Flask) -> None:
     )
     register_app_errors(app)
     app.context_processor(page_context)
+    app.after_request(lambda response: kept_from_caches(response, pages))
+
+
+def kept_from_caches(response: Response, pages: set[str]) -> Response:
+    """Pages show one person's plan: no browser or proxy keeps them (after signing out, the
+    back button on a shared computer must not show her plan again)."""
+    if request.blueprint in pages:
+        response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
 
 
 def page_context() -> dict[str, Any]:
