@@ -15,8 +15,9 @@ from tests.e2e.conftest import Site
 
 pytestmark = pytest.mark.slow
 
-ANA, MARIA, CHLOE = "mentee-ana", "mentor-maria", "mentee-chloe"
+ANA, MARIA, CHLOE, BEN = "mentee-ana", "mentor-maria", "mentee-chloe", "mentee-ben"
 GOAL = "Move into a data engineering role"
+BENS_GOAL = "Become the unit's EHR super-user"
 
 
 def sign_in(page: Any, site: Site, user_id: str) -> None:
@@ -35,6 +36,8 @@ def photograph(page: Any, folder: Path, name: str) -> None:
 def test_a_mentee_edits_her_plan_revises_a_goal_and_reads_its_history(
     page: Any, site: Site, screenshots: Path
 ) -> None:
+    page.goto(f"{site.url}/sign-in")
+    photograph(page, screenshots, "00-sign-in")
     sign_in(page, site, ANA)
     assert page.url.endswith(f"/plans/{ANA}")
     assert page.get_by_role("heading", name="Your career plan").is_visible()
@@ -44,6 +47,7 @@ def test_a_mentee_edits_her_plan_revises_a_goal_and_reads_its_history(
     page.get_by_role("link", name="Edit the vision statement").click()
     page.get_by_label("Statement").fill("I build the data platform others rely on.")
     page.get_by_label("Why you change it").fill("Shorter, after the platform interview")
+    photograph(page, screenshots, "01b-section-editor")
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Saved the vision statement.").is_visible()
     assert page.get_by_text("I build the data platform others rely on.").is_visible()
@@ -100,6 +104,8 @@ def test_the_timeline_charts_growth_and_the_plan_reads_as_of_last_month(
     photograph(page, screenshots, "07-roadmap")
 
     page.get_by_role("link", name="Check-ins").click()
+    assert page.locator("tbody tr", has_text="Held").count() >= 10  # a year of monthly meetings
+    photograph(page, screenshots, "08a-check-in-history")
     page.locator("tbody tr", has_text="Held").first.locator("a").click()
     assert page.get_by_role("heading", name="The four questions").is_visible()
     assert page.get_by_label("Where are you now?").input_value()  # answered at the meeting
@@ -175,3 +181,41 @@ def test_the_plan_fits_a_phone_and_prints_without_navigation_or_forms(
         photograph(page, screenshots, "14-plan-printed")
     finally:
         context.close()
+
+
+def test_a_goal_changed_in_another_tab_shows_both_versions_and_her_values_save_on_retry(
+    browser: Any, site: Site, screenshots: Path
+) -> None:
+    mine, other = (browser.new_context(viewport={"width": 1280, "height": 900}) for _ in "ab")
+    try:
+        tab, elsewhere = mine.new_page(), other.new_page()
+        for window in (tab, elsewhere):
+            sign_in(window, site, BEN)
+            window.get_by_role("link", name=BENS_GOAL).first.click()
+            window.get_by_role("link", name="Revise this goal").click()
+        tab.get_by_label("Actionable").fill("Super-user training, then the night-shift rota")
+        tab.get_by_label("Why you revise it").fill("Nights need a super-user too")
+        elsewhere.get_by_label("Engaging").fill("Colleagues bring me their EHR problems")
+        elsewhere.get_by_label("Why you revise it").fill("Said more plainly")
+        elsewhere.get_by_role("button", name="Save the revision").click()
+        tab.get_by_role("button", name="Save the revision").click()
+
+        conflict = tab.get_by_role("alert").filter(has_text="The goal changed while you were")
+        assert conflict.is_visible()
+        assert "“Said more plainly”" in conflict.inner_text()
+        differs = conflict.locator("tr.differs")
+        assert differs.count() == 2  # hers and the other tab's, each with both versions
+        assert "the night-shift rota" in differs.filter(has_text="Actionable").inner_text()
+        assert "bring me their" in differs.filter(has_text="Engaging").inner_text()
+        assert tab.get_by_label("Actionable").input_value().endswith("the night-shift rota")
+        photograph(tab, screenshots, "15-goal-conflict")
+
+        tab.get_by_role("button", name="Save the revision").click()
+        latest = tab.locator("#history li.revision").first
+        assert "Why: Nights need a super-user too" in latest.inner_text()
+        criteria = tab.locator("table.criteria").inner_text()
+        assert "the night-shift rota" in criteria
+        assert "bring me their" in criteria  # the other tab's change is kept too
+    finally:
+        mine.close()
+        other.close()

@@ -198,13 +198,19 @@ def revise_post(goal_id: Any) -> Page:
 
 
 def _revise_conflict(form: Form, error: StaleVersion) -> Page:
-    """The goal moved on since the form was loaded: yours and theirs, side by side."""
+    """The goal moved on since the form was loaded: yours and theirs, side by side. The form
+    sent again keeps what she changed and takes the current value of what she left alone, so
+    a retry does not undo the other change."""
     current = tracker().get_goal(error.aggregate_id)
     theirs = goal_form.form_values(current)
+    loaded = goal_form.form_values(tracker().get_goal(error.aggregate_id, error.had))
     changes = tracker().changes_since(error.aggregate_id, error.had, viewer_id=me())
     form.values["version"] = str(current["version"])
     fields = (*goal_form.BASICS, *goal_form.goal_fields(current["kind"]))
     rows = [(name, form.raw(name).strip(), theirs.get(name, "")) for name in fields]
+    for name in fields:
+        if form.raw(name).strip() == loaded.get(name, ""):
+            form.values[name] = theirs.get(name, "")
     return _edit_page(
         current, form, "revise", status=409,
         conflict={"rows": rows, "changes": changes, "had": error.had, "now": current["version"]},
