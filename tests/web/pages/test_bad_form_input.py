@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import quote
 
+import pytest
 from flask import Flask
 
 from tests.web.pages.conftest import Story, Visitor
@@ -140,7 +141,7 @@ def judged(response: object, text: str) -> str | None:
 
 
 def test_every_bad_field_of_every_page_form_is_a_4xx_with_a_message_and_writes_nothing(
-    ada: Visitor, grace: Visitor, app: Flask, story: Story
+    ada: Visitor, grace: Visitor, app: Flask, story: Story, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tracker: TrackerApplication = app.extensions["tracker"]
     failures, tried, forms = [], 0, 0
@@ -160,6 +161,8 @@ def test_every_bad_field_of_every_page_form_is_a_4xx_with_a_message_and_writes_n
     assert not failures, f"{len(failures)} of {tried}:\n" + "\n".join(failures)
     assert forms >= 10, "the pages' forms were not found"
     assert tried >= 200, tried
+    with capsys.disabled():
+        print(f"\nbad form input: {tried} inputs over {forms} forms (as Ada and as Grace)")
 
 
 def test_invalid_utf8_in_a_form_is_refused_and_writes_nothing(
