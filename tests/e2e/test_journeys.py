@@ -139,7 +139,10 @@ def test_a_mentor_proposes_a_change_and_follows_it_on_the_dashboard(
     photograph(page, screenshots, "11-goal-with-proposal")
 
     page.get_by_role("link", name="Dashboard").click()
-    assert page.get_by_text("Make the time you need explicit").first.is_visible()
+    followed = page.get_by_role("listitem").filter(has_text="Make the time you need explicit")
+    assert followed.first.is_visible()
+    followed.first.get_by_role("link", name="Achievable of the goal").click()  # what it is about
+    assert page.get_by_role("heading", name=GOAL).is_visible()
 
 
 def test_the_core_flow_works_without_javascript(browser: Any, site: Site) -> None:
