@@ -22,15 +22,18 @@ from psycopg.sql import SQL, Composable
 from projections.store import (
     GENERATION_ROW,
     ApplyPart,
+    Committed,
     Doc,
     Entry,
     EntryText,
+    KeptDocuments,
     PendingEntry,
     ProjectorLock,
     ViewState,
     ViewStore,
     ViewTx,
     check_view_name,
+    keep_documents,
 )
 from projections.store_sql import (
     ENTRY_COLUMNS,
@@ -62,8 +65,9 @@ class _PostgresTx(ViewTx):
         cursor: Cursor[DictRow],
         position: int | None,
         generation: int,
+        kept: dict[str, Doc | None],
     ) -> None:
-        super().__init__(position, generation)
+        super().__init__(position, generation, kept)
         self._store = store
         self._cursor = cursor
 
@@ -109,6 +113,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         # The position and the generation in one statement: the page's check costs no more.
         row = f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = %s"
         self.select_state_statement = f"SELECT ({row}) AS position, ({row}) AS generation"
+        self.kept = KeptDocuments()  # the last transaction's documents, for the next
         self.sql_create_statements += [
             SQL(statement).format() for statement in self._view_table_statements(entries)
         ]
@@ -130,9 +135,12 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         ]
 
     def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
+        committed: list[Committed] = []
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self.apply_key,))
-            return self._apply_in(cursor, tracking, fn)
+            applied = self._apply_in(cursor, tracking, fn, committed)
+        keep_documents(committed)
+        return applied
 
     def apply_together(self, parts: Sequence[ApplyPart]) -> list[bool]:
         stores = [store for store, _, _ in parts]
@@ -140,27 +148,38 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             isinstance(s, PostgresViewStore) and s.datastore is self.datastore for s in stores
         ):
             return super().apply_together(parts)
+        committed: list[Committed] = []
         with self.datastore.transaction(commit=True) as cursor:
             # Every view's apply lock, in one order for all, so two such transactions never
             # wait for each other in a circle (a single-view apply takes one lock only).
             keys = sorted({cast(PostgresViewStore, s).apply_key for s in stores})
             for key in keys:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
-            return [
-                cast(PostgresViewStore, store)._apply_in(cursor, tracking, fn)
+            applied = [
+                cast(PostgresViewStore, store)._apply_in(cursor, tracking, fn, committed)
                 for store, tracking, fn in parts
             ]
+        keep_documents(committed)
+        return applied
 
     def _apply_in(
-        self, cursor: Cursor[DictRow], tracking: Tracking, fn: Callable[[ViewTx], None]
+        self,
+        cursor: Cursor[DictRow],
+        tracking: Tracking,
+        fn: Callable[[ViewTx], None],
+        committed: list[Committed],
     ) -> bool:
+        """`apply`'s work in the caller's transaction; what to keep once it commits is
+        added to `committed`."""
         position, generation = self._state_in(cursor, tracking.application_name)
         if position is not None and position >= tracking.notification_id:
             return False
-        tx = _PostgresTx(self, cursor, position, generation)
+        kept = self.kept.take(position, generation)
+        tx = _PostgresTx(self, cursor, position, generation, kept)
         fn(tx)
         self._flush(cursor, tx)
         self._insert_tracking(cursor, tracking)
+        committed.append((self.kept, tracking.notification_id, generation, tx.written_documents()))
         return True
 
     def _state_in(self, cursor: Cursor[DictRow], application_name: str) -> tuple[int | None, int]:
@@ -364,6 +383,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         return [_entry(row) for row in rows]
 
     def clear(self) -> None:
+        self.kept.drop()
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self.apply_key,))
             cursor.execute(f"DELETE FROM {self.documents_table}")

@@ -28,15 +28,18 @@ from eventsourcing.sqlite import (
 from projections.store import (
     GENERATION_ROW,
     ApplyPart,
+    Committed,
     Doc,
     Entry,
     EntryText,
+    KeptDocuments,
     PendingEntry,
     ProjectorLock,
     ViewState,
     ViewStore,
     ViewTx,
     check_view_name,
+    keep_documents,
 )
 from projections.store_sql import (
     ENTRY_COLUMNS,
@@ -71,9 +74,14 @@ def decode_at(text: str) -> datetime:
 
 class _SQLiteTx(ViewTx):
     def __init__(
-        self, store: SQLiteViewStore, cursor: SQLiteCursor, position: int | None, generation: int
+        self,
+        store: SQLiteViewStore,
+        cursor: SQLiteCursor,
+        position: int | None,
+        generation: int,
+        kept: dict[str, Doc | None],
     ) -> None:
-        super().__init__(position, generation)
+        super().__init__(position, generation, kept)
         self._store = store
         self._cursor = cursor
 
@@ -125,6 +133,7 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
         # The position and the generation in one statement: the page's check costs no more.
         row = f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = ?"
         self.select_state_statement = f"SELECT ({row}), ({row})"
+        self.kept = KeptDocuments()  # the last transaction's documents, for the next
 
     def construct_create_table_statements(self) -> list[str]:
         documents, entries, tracking = table_names(self.name)
@@ -170,8 +179,11 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             yield cursor
 
     def apply(self, tracking: Tracking, fn: Callable[[ViewTx], None]) -> bool:
+        committed: list[Committed] = []
         with self._writing() as cursor:
-            return self._apply_in(cursor, tracking, fn)
+            applied = self._apply_in(cursor, tracking, fn, committed)
+        keep_documents(committed)
+        return applied
 
     def apply_together(self, parts: Sequence[ApplyPart]) -> list[bool]:
         stores = [store for store, _, _ in parts]
@@ -181,25 +193,36 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             return super().apply_together(parts)
         # One transaction (one commit, one fsync) for every view; BEGIN IMMEDIATE holds the
         # database's write lock, so no view can move under it.
+        committed: list[Committed] = []
         with self._writing() as cursor:
-            return [
-                cast(SQLiteViewStore, store)._apply_in(cursor, tracking, fn)
+            applied = [
+                cast(SQLiteViewStore, store)._apply_in(cursor, tracking, fn, committed)
                 for store, tracking, fn in parts
             ]
+        keep_documents(committed)
+        return applied
 
     def _apply_in(
-        self, cursor: SQLiteCursor, tracking: Tracking, fn: Callable[[ViewTx], None]
+        self,
+        cursor: SQLiteCursor,
+        tracking: Tracking,
+        fn: Callable[[ViewTx], None],
+        committed: list[Committed],
     ) -> bool:
+        """`apply`'s work in the caller's transaction; what to keep once it commits is
+        added to `committed`."""
         position, generation = self._state_in(cursor, tracking.application_name)
         if position is not None and position >= tracking.notification_id:
             return False
-        tx = _SQLiteTx(self, cursor, position, generation)
+        kept = self.kept.take(position, generation)
+        tx = _SQLiteTx(self, cursor, position, generation, kept)
         fn(tx)
         try:
             self._flush(cursor, tx)
         except sqlite3.IntegrityError as error:
             raise IntegrityError(error) from error
         self._insert_tracking(cursor, tracking)
+        committed.append((self.kept, tracking.notification_id, generation, tx.written_documents()))
         return True
 
     def _state_in(self, cursor: SQLiteCursor, application_name: str) -> tuple[int | None, int]:
@@ -349,6 +372,7 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             return [_entry(row) for row in cursor.fetchall()]
 
     def clear(self) -> None:
+        self.kept.drop()
         with self._writing() as cursor:
             cursor.execute(f"DELETE FROM {self.documents_table}")
             cursor.execute(f"DELETE FROM {self.entries_table}")

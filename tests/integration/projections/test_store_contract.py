@@ -292,3 +292,67 @@ def test_date_ranges_hold_even_when_times_do_not_follow_positions(store: ViewSto
     after_first = store.entries("p", since=since, until=until, after=found[0].position)
     assert [e.doc["day"] for e in after_first] == [2, 3]
     assert store.entries("p", since=T0 + timedelta(days=9)) == []
+
+
+def _read(key: str, into: list[object]):  # type: ignore[no-untyped-def]
+    def fn(tx: ViewTx) -> None:
+        into.append(json.loads(json.dumps(tx.get(key))))
+
+    return fn
+
+
+def test_a_rolled_back_change_to_a_document_is_not_seen_by_the_next_transaction(
+    store: ViewStore,
+) -> None:
+    store.apply(Tracking(APP, 1), write("k", {"n": 1}))
+
+    def fails(tx: ViewTx) -> None:
+        doc = tx.get("k")
+        assert doc is not None
+        doc["n"] = 99
+        tx.put("k", doc)
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.apply(Tracking(APP, 2), fails)
+    seen: list[object] = []
+    store.apply(Tracking(APP, 2), _read("k", seen))
+    assert seen == [{"n": 1}]
+
+
+def test_a_document_changed_but_not_put_back_stays_as_stored(store: ViewStore) -> None:
+    store.apply(Tracking(APP, 1), write("k", {"n": 1}))
+
+    def changes_without_put(tx: ViewTx) -> None:
+        doc = tx.get("k")
+        assert doc is not None
+        doc["n"] = 7
+        tx.put("other", {"n": 0})
+
+    store.apply(Tracking(APP, 2), changes_without_put)
+    seen: list[object] = []
+    store.apply(Tracking(APP, 3), _read("k", seen))
+    assert seen == [{"n": 1}]
+
+
+def test_a_document_written_elsewhere_meanwhile_is_read_afresh(view_env: dict[str, str]) -> None:
+    """A store keeps its last transaction's documents for its next (KeptDocuments): only
+    while nobody else has written the view since, nor cleared it."""
+    first, second = ViewDatabase(view_env), ViewDatabase(view_env)
+    try:
+        if first.backend == "popo":
+            pytest.skip("memory views live in one object")
+        mine, other = first.store("kept"), second.store("kept")
+        mine.apply(Tracking(APP, 1), write("k", {"n": 1}))
+        other.apply(Tracking(APP, 2), write("k", {"n": 2}))
+        seen: list[object] = []
+        mine.apply(Tracking(APP, 3), _read("k", seen))
+
+        mine.apply(Tracking(APP, 4), write("k", {"n": 4}))
+        other.clear()
+        other.apply(Tracking(APP, 4), write("k", {"n": 5}))  # back to the same position
+        mine.apply(Tracking(APP, 5), _read("k", seen))
+        assert seen == [{"n": 2}, {"n": 5}]
+    finally:
+        first.close()
+        second.close()
