@@ -136,6 +136,9 @@ def test_a_mentor_proposes_a_change_and_follows_it_on_the_dashboard(
     page.get_by_role("button", name="Send the proposal").click()
     assert page.get_by_text("Your proposal is sent; she decides.").is_visible()
     assert page.get_by_text("Maria Okafor proposes new values for Achievable").is_visible()
+    proposal = page.get_by_role("complementary", name="Pending proposal")
+    assert "Two evenings a week on dbt, reviewed by Priya" in proposal.inner_text()
+    assert "Why: Make the time you need explicit" in proposal.inner_text()
     photograph(page, screenshots, "11-goal-with-proposal")
 
     page.get_by_role("link", name="Dashboard").click()
