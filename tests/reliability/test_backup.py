@@ -183,6 +183,65 @@ def test_a_backup_taken_while_tracker_serve_writes_and_projects_is_one_moment(
         source.close()
 
 
+@pytest.mark.postgres
+def test_the_documented_pg_dump_and_pg_restore_give_back_the_moment_of_the_dump(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """docs/reliability.md's PostgreSQL commands, as written there: pg_dump of the schema
+    while the app writes, more writes, then pg_restore --clean over the same schema."""
+    schema = postgres_url.split("schema=")[1]
+    server = postgres_url.split("?")[0]
+    source = open_app(postgres_url)
+    source.start_plan(mentee_id=ANA, actor_id=ANA)
+    for day in range(30):
+        source.reflect(ANA, text=f"Day {day}", private=False, actor_id=ANA)
+    projections = Projections(source, Settings(database_url=postgres_url))
+    for name in projections.names:
+        projections.rebuild(name)
+    projections.close()
+    source.close()
+    writer = Writer(postgres_url)
+    writer.start()
+    while writer.written < 5 and writer.is_alive():
+        writer.join(0.01)
+    dump = tmp_path / "tracker.dump"
+    dumped = subprocess.run(
+        ["pg_dump", "--format=custom", f"--schema={schema}", f"--file={dump}", server],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    during = writer.written
+    while writer.written < during + 5 and writer.is_alive():
+        writer.join(0.01)
+    writer.stop.set()
+    writer.join(30)
+    assert writer.failure is None
+    assert dumped.returncode == 0, dumped.stderr
+    listed = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    source = open_app(postgres_url)
+    try:
+        before = event_rows(source)
+    finally:
+        source.close()
+
+    restored = subprocess.run(
+        ["pg_restore", "--clean", "--if-exists", "--single-transaction", "--exit-on-error",
+         f"--dbname={server}", str(dump)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert restored.returncode == 0, restored.stderr
+
+    app = open_app(postgres_url)
+    try:
+        moment = app.recorder.max_notification_id() or 0
+        # The dump is one moment while Ana wrote: a prefix of the log, the later writes gone.
+        assert 0 < moment < before[-1][0]
+        assert event_rows(app) == [row for row in before if row[0] <= moment]
+        assert stored_digests(app, postgres_url) == rebuilt_digests(app)
+    finally:
+        app.close()
+
+
 def corrupt(path: Path) -> None:
     """Scribble over the middle of the file, as a failing disk would."""
     data = bytearray(path.read_bytes())
