@@ -134,6 +134,13 @@ def problems_on(page: Any) -> list[str]:
 
 
 def test_the_signed_out_and_mentee_pages_pass_an_accessibility_check(page: Any, site: Site) -> None:
+    elsewhere: list[str] = []  # the chart, styles and fonts come from the app, never a CDN
+
+    def outside(request: Any) -> None:
+        if not request.url.startswith(site.url):
+            elsewhere.append(request.url)
+
+    page.on("request", outside)
     page.goto(f"{site.url}/sign-in")
     found = {"/sign-in": problems_on(page)}
     sign_in(page, site, ANA)
@@ -142,6 +149,7 @@ def test_the_signed_out_and_mentee_pages_pass_an_accessibility_check(page: Any, 
         assert page.get_by_role("heading", level=1).is_visible(), path
         found[path] = problems_on(page)
     assert {path: problems for path, problems in found.items() if problems} == {}
+    assert elsewhere == []
 
 
 def test_the_mentor_pages_pass_an_accessibility_check(page: Any, site: Site) -> None:
