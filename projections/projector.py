@@ -32,6 +32,7 @@ from projections.runner import (
 from projections.store import ProjectorLock, ViewState
 
 log = logging.getLogger(__name__)
+FOLLOW_BEHIND = 50  # events the log may run ahead of a followed event before paging again
 
 
 class Projector:
@@ -130,7 +131,9 @@ class ViewGroup:
 
     def _follow_subscription(self, held: list[ViewRunner], stop: threading.Event) -> None:
         """Feed each new event to every view, in one transaction per event; return when
-        stopped, or when a view's position moved (the caller catches up again)."""
+        stopped, when a view's position moved, or when the log has run `FOLLOW_BEHIND`
+        events ahead (a burst of writes: one transaction per event fell further behind,
+        and reads wait for the views): the caller catches up again, in pages."""
         expected = [runner.state() for runner in held]  # before the subscription decodes
         app = held[0].app
         start = min(state.position for state in expected)
@@ -141,5 +144,8 @@ class ViewGroup:
                     for index, _ in apply_page(held, expected, [record]):
                         generation = expected[index].generation
                         expected[index] = ViewState(tracking.notification_id, generation)
+                    head = app.recorder.max_notification_id() or 0
+                    if head - tracking.notification_id >= FOLLOW_BEHIND:
+                        return  # the caller catches up in pages, not an event at a time
         except PositionMoved as moved:
             log.info("%s; catching up from the store", moved)

@@ -13,9 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from typing import Any
+from uuid import UUID
 
 import pytest
 
+from domain import plan_id_for
+from domain.plan import Plan
+from projections.projector import FOLLOW_BEHIND
 from projections.runner import HANDOFF, STALL, ViewRunner
 from projections.store import ViewDatabase, ViewStore
 from projections.timeline import MAX_PAGE, VIEW, timeline_for
@@ -196,3 +200,33 @@ class CountedCalls:
             return original(*args, **kwargs)
 
         setattr(target, method, counted)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_burst_of_writes_is_projected_in_pages_not_an_event_at_a_time(
+    app: TrackerApplication, clock: ManualClock, projector: Projections
+) -> None:
+    """Reads wait for the projector: one transaction per event left it seconds behind a
+    burst of writes. Past FOLLOW_BEHIND events behind it catches up in pages again."""
+    plan: Plan = app.repository.get(plan_id_for_started(app, clock))
+    applies = [CountedApplies(runner.store) for runner in projector.runners.values()]
+    burst = 4 * FOLLOW_BEHIND
+    for day in range(burst):
+        plan.reflect(text=f"Day {day}", private=False, actor_id=ADA, at=clock())
+    app.save(plan)
+    head = app.recorder.max_notification_id() or 0
+    runner = projector.runner(VIEW)
+    deadline = time.monotonic() + 60
+    while runner.position() < head:
+        assert time.monotonic() < deadline, "the projector did not catch up"
+        time.sleep(0.02)
+    transactions = sum(counted.count for counted in applies)
+    assert transactions < burst / 4  # one per event before
+    assert not projector.projector or not projector.projector.errors
+
+
+def plan_id_for_started(app: TrackerApplication, clock: ManualClock) -> UUID:
+    """Ada's plan, started (the story's first year written)."""
+    write_year(app, clock)
+    return plan_id_for(ADA)
