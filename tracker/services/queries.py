@@ -18,8 +18,10 @@ class QueryUseCases(UseCases):
     def get_goal(self, goal_id: str, version: int | None = None) -> dict[str, Any]:
         return data.goal_data(self.load(Goal, goal_id, version))
 
-    def get_plan(self, mentee_id: str, *, viewer_id: str) -> dict[str, Any]:
-        plan = data.plan_data(self.load(Plan, plan_id_for(mentee_id)), viewer_id)
+    def get_plan(
+        self, mentee_id: str, *, viewer_id: str, version: int | None = None
+    ) -> dict[str, Any]:
+        plan = data.plan_data(self.load(Plan, plan_id_for(mentee_id), version), viewer_id)
         if self.access is None:
             return plan
         return shared_plan(plan, self.access.visible_parts(mentee_id))  # supporters: a part

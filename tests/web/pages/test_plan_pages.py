@@ -18,6 +18,11 @@ def version_on(html: str) -> str:
     return found.group(1)
 
 
+def texts_on(html: str) -> dict[str, str]:
+    """The section form's fields as the page fills them in."""
+    return dict(re.findall(r'<textarea id="f-\w+" name="(\w+)"[^>]*>([^<]*)</textarea>', html))
+
+
 def test_her_home_shows_the_plan_goals_next_check_in_and_pending_proposals(ada: Visitor) -> None:
     page = ada.text(ada.get(f"/plans/{MENTEE}"))
     assert "Your career plan" in page
@@ -72,6 +77,27 @@ def test_a_stale_form_shows_both_versions_and_sending_it_again_saves(
     with acting(app, MENTEE) as tracker:
         plan = tracker.get_plan(MENTEE, viewer_id=MENTEE)
     assert plan["sections"]["vision_statement"]["statement"] == "Mine, typed here."
+
+
+def test_sending_again_after_a_conflict_keeps_the_other_change_to_the_same_section(
+    ada: Visitor, app: Flask
+) -> None:
+    edit = f"/plans/{MENTEE}/sections/self_assessment/edit"
+    loaded = texts_on(ada.get(edit).get_data(as_text=True))
+    with acting(app, MENTEE) as tracker:  # meanwhile, in another tab
+        tracker.edit_plan_section(
+            MENTEE, section="self_assessment", fields={**loaded, "strengths": "Calm in incidents."},
+            reason="Other tab", actor_id=MENTEE,
+        )  # fmt: skip
+    mine = {**loaded, "values": "Candour.", "reason": "Mine", "version": version_on(ada.last)}
+    assert ada.submit(edit, mine).status_code == 409
+    again = ada.submit(
+        edit, {**texts_on(ada.last), "reason": "Mine", "version": version_on(ada.last)}
+    )
+    assert again.status_code == 302
+    with acting(app, MENTEE) as tracker:
+        section = tracker.get_plan(MENTEE, viewer_id=MENTEE)["sections"]["self_assessment"]
+    assert (section["strengths"], section["values"]) == ("Calm in incidents.", "Candour.")
 
 
 def test_an_edit_that_changes_nothing_comes_back_with_the_text_kept(

@@ -181,8 +181,15 @@ def _changed(mentee_id: str, section: str, fields: dict[str, str]) -> dict[str, 
 
 
 def _section_conflict(mentee_id: str, section: str, form: Form, error: StaleVersion) -> Page:
-    """Someone changed the plan since the form was loaded: both versions, and a retry."""
+    """Someone changed the plan since the form was loaded: both versions, and a retry that
+    keeps what she changed and takes the current text of what she left alone (so sending it
+    again does not undo the other change)."""
     current, version = _loaded_section(mentee_id, section)
+    had = tracker().get_plan(mentee_id, viewer_id=me(), version=error.had)["sections"]
+    loaded = had.get(section) or {}
+    for name in PLAN_SECTIONS[section]:
+        if form.raw(name).strip() == str(loaded.get(name) or "").strip():
+            form.values[name] = current.get(name) or ""
     changes = tracker().changes_since(error.aggregate_id, error.had, viewer_id=me())
     form.values["version"] = str(version)
     return _section_page(
