@@ -170,6 +170,11 @@ def test_the_plan_fits_a_phone_and_prints_without_navigation_or_forms(
     page = context.new_page()
     try:
         sign_in(page, site, ANA)
+        top = {  # what is coming up, under her goals, not below the whole plan
+            name: page.get_by_role("heading", name=name).bounding_box()["y"]
+            for name in ("Goals", "Next check-in", "Pending proposals", "Vision statement")
+        }
+        assert sorted(top, key=top.__getitem__) == list(top)
         photograph(page, screenshots, "12-mentee-home-phone")
         page.get_by_role("link", name=GOAL).first.click()
         for where in (f"/plans/{ANA}", page.url):
