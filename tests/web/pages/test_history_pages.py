@@ -102,3 +102,4 @@ def test_a_date_no_one_means_is_refused_not_a_500(ada: Visitor, day: str) -> Non
         answer = ada.get(f"/plans/{MENTEE}/{path}")
         assert answer.status_code == 422, path
         assert "Give a date" in ada.text(answer)
+        assert "Nothing was saved" not in ada.text(answer)  # she only asked to see something
