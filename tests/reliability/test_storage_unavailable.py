@@ -362,6 +362,7 @@ def test_a_request_waits_for_the_database_well_under_the_worker_timeout() -> Non
 
 
 @pytest.mark.postgres
+@pytest.mark.slow  # gunicorn
 def test_postgresql_down_under_gunicorn_answers_503_once_the_wait_budget_is_spent(
     proxied_postgres: tuple[str, Proxy], tmp_path: Path
 ) -> None:

@@ -28,7 +28,7 @@ WORKERS = 3
 PROJECTORS = 4
 ROUNDS = 3
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]  # processes started together
 
 
 def live_children(pid: int) -> list[int]:
