@@ -83,6 +83,9 @@ def test_the_timeline_charts_growth_and_the_plan_reads_as_of_last_month(
     assert chart.is_visible()
     assert page.locator("svg.growth g.series path").count() == 6
     assert page.locator("ol.timeline li").count() > 20
+    kinds = page.get_by_label("Kind of change").locator("option").all_inner_texts()
+    kinds += page.locator("ol.timeline .badge").all_inner_texts()
+    assert [k for k in kinds if k[:1] != k[:1].upper()] == []  # "Check-in" as "Plan" is
     photograph(page, screenshots, "04-timeline")
 
     page.get_by_role("link", name="As of a date").click()
