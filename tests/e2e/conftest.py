@@ -8,10 +8,13 @@ CI=true: `make test` installs it.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,15 +60,45 @@ def _chromium_or_skip() -> None:
     pytest.skip(message)
 
 
+def copy_of_demo(tmp_path_factory: pytest.TempPathFactory, target: Path) -> None:
+    """`tracker demo`'s year of mentoring (and its accounts) in the SQLite file `target`.
+
+    Loaded once per run: under pytest-xdist the first worker to need it loads it, into the
+    run's directory shared by the workers, and every worker serves a copy of its own."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's, shared by its workers (pytest-N/popen-gwK)
+    loaded = shared / "e2e-demo.sqlite"
+    with (shared / "e2e-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not loaded.exists():
+            loading = shared / "e2e-demo-loading.sqlite"
+            loading.unlink(missing_ok=True)
+            url = f"sqlite:///{loading}"
+            clock = demo.StoryClock(datetime.now(tz=UTC))
+            with open_application(Settings(database_url=url), clock=clock) as tracker:
+                demo.load_demo(tracker, clock)
+                demo.create_demo_accounts(tracker)
+            sqlite_copy(loading, loaded)
+    sqlite_copy(loaded, target)
+
+
+def sqlite_copy(source: Path, target: Path) -> None:
+    """The SQLite database `source` (with whatever its WAL holds) into a new file `target`,
+    complete once it has its name."""
+    partial = target.with_name(target.name + ".partial")
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(partial)) as copy:
+        original.backup(copy)
+    partial.rename(target)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The app on a SQLite file holding `tracker demo`'s year of mentoring, served locally."""
     _chromium_or_skip()
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'tracker.sqlite'}"
-    clock = demo.StoryClock(datetime.now(tz=UTC))
-    with open_application(Settings(database_url=url), clock=clock) as tracker:
-        demo.load_demo(tracker, clock)
-        demo.create_demo_accounts(tracker)
+    database = tmp_path_factory.mktemp("e2e") / "tracker.sqlite"
+    copy_of_demo(tmp_path_factory, database)
+    url = f"sqlite:///{database}"
     app = create_app(
         {"TRACKER_DATABASE_URL": url, "TRACKER_INSECURE_COOKIES": "1", "SECRET_KEY": "e2e"}
     )
