@@ -212,12 +212,10 @@ class Projections:
         """Each view's position, the log's head and whether a projector holds the view."""
         statuses = []
         for name, runner in self.runners.items():
-            lock = runner.store.try_lock()
-            if lock is not None:
-                lock.release()
-            statuses.append(
-                ViewStatus(name, runner.position(), runner.head(), projector_running=lock is None)
-            )
+            # On PostgreSQL read from pg_locks: taking the lock to ask could make a
+            # projector that tries it at that moment stand by for a second.
+            running = runner.store.projector_held()
+            statuses.append(ViewStatus(name, runner.position(), runner.head(), running))
         return statuses
 
     def rebuild(self, name: str, progress: Callable[[int], None] | None = None) -> int:

@@ -230,3 +230,20 @@ def plan_id_for_started(app: TrackerApplication, clock: ManualClock) -> UUID:
     """Ada's plan, started (the story's first year written)."""
     write_year(app, clock)
     return plan_id_for(ADA)
+
+
+def test_status_tells_whether_a_projector_holds_each_view(
+    database_url: str, app: TrackerApplication, reader: Projections
+) -> None:
+    assert not any(status.projector_running for status in reader.status())
+    projector = Projections(app, Settings(database_url=database_url))
+    projector.start_projector()
+    try:
+        deadline = time.monotonic() + 30
+        while not all(r.is_active.is_set() for r in projector.runners.values()):
+            assert time.monotonic() < deadline, "the projector did not take its views"
+            time.sleep(0.02)
+        assert all(status.projector_running for status in reader.status())
+        assert all(r.is_active.is_set() for r in projector.runners.values())  # still its
+    finally:
+        projector.close()
