@@ -1,12 +1,13 @@
 """The app served for real: `tracker serve` (gunicorn) on a free 127.0.0.1 port.
 
 `serving(database_url, tmp_path, workers=N)` starts the server in a process of its own,
-waits until /healthz answers, yields its base URL and stops it (SIGINT, then SIGKILL).
+waits until /healthz answers, yields its base URL and kills it (SIGKILL to its process group).
 Traffic goes to 127.0.0.1 only, and every wait is bounded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -77,18 +78,19 @@ def serving(
     environ.update(PYTHONPATH=str(ROOT), TRACKER_SECRET_KEY="e2e tests only", **(env or {}))
     with server.log.open("wb") as out:
         process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=environ
-        )
+            command, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=environ,
+            start_new_session=True,  # a process group of its own: the master and its workers
+        )  # fmt: skip
     try:
         _wait_until_up(server, process)
         yield server
     finally:
-        process.send_signal(signal.SIGINT)  # gunicorn: quick shutdown (TERM waits for workers)
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        # SIGKILL to the master and every worker: their shutdown is not under test here
+        # (tests/integration/deploy/test_serving.py is where it is), and a graceful one took
+        # a second or more of each test.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=STOP_TIMEOUT)
 
 
 def issue_tokens(database_url: str, *users: str) -> dict[str, str]:
