@@ -80,6 +80,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path not in slow_files)
 
 
+RUN_STARTED = "TRACKER_TEST_RUN_STARTED"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's start, set once (by the main process; pytest-xdist's workers inherit it):
+    the browser tests remove screenshots older than it, never a sibling worker's new ones."""
+    os.environ.setdefault(RUN_STARTED, str(datetime.now(UTC).timestamp()))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
         count = len(list(SCREENSHOTS.glob("*.png")))

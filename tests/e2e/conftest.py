@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import SCREENSHOTS
+from tests.conftest import RUN_STARTED, SCREENSHOTS
 from tracker import demo
 from tracker.app import create_app
 from tracker.cli.common import open_application
@@ -138,7 +137,11 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    """Where the screenshots of this run go (emptied first)."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
+    """Where the screenshots of this run go (those of earlier runs removed first; each
+    xdist worker does so, and must not remove the other worker's)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    started = float(os.environ[RUN_STARTED])
+    for old in SCREENSHOTS.glob("*.png"):
+        if old.stat().st_mtime < started:
+            old.unlink(missing_ok=True)
     return SCREENSHOTS
