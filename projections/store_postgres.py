@@ -322,16 +322,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         )
         if query is None:
             return []
-        return [
-            EntryText(
-                str(row["partition"]),
-                int(row["position"]),
-                str(row["kind"]),
-                row["at"].astimezone(UTC),
-                str(row["doc"]),
-            )
-            for row in self._rows(*query, prepare=False)
-        ]
+        return [_entry_text(row) for row in self._rows(*query, prepare=False)]
 
     def entry_texts_at_head(
         self,
@@ -362,17 +353,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
                 params += query[1]
             cursor.execute(statement, params, prepare=False)
             rows = cursor.fetchall()
-        entries = [
-            EntryText(
-                str(row["partition"]),
-                int(row["position"]),
-                str(row["kind"]),
-                row["at"].astimezone(UTC),
-                str(row["doc"]),
-            )
-            for row in rows
-            if row.get("partition") is not None
-        ]
+        entries = [_entry_text(row) for row in rows if row.get("partition") is not None]
         return rows[0]["head"] or 0, rows[0]["reached"] or 0, entries
 
     def all_entries(self) -> list[Entry]:
@@ -440,6 +421,14 @@ def _same(at: datetime) -> datetime:
 
 def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
+
+
+def _entry_text(row: DictRow) -> EntryText:
+    """An entry row read with its document as text (`"doc"::text`)."""
+    at = row["at"].astimezone(UTC)
+    return EntryText(
+        str(row["partition"]), int(row["position"]), str(row["kind"]), at, str(row["doc"])
+    )
 
 
 def _entry(row: DictRow) -> Entry:
