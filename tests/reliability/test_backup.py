@@ -66,6 +66,17 @@ class Writer(threading.Thread):
         finally:
             app.close()
 
+    def wait_for_writes(self, count: int) -> None:
+        """Until `count` reflections are written (or the writer failed)."""
+        while self.written < count and self.is_alive():
+            self.join(0.01)
+
+    def finish_after(self, more: int) -> None:
+        """Let `more` reflections be written from now on, then stop the writer."""
+        self.wait_for_writes(self.written + more)
+        self.stop.set()
+        self.join(30)
+
 
 @pytest.fixture
 def demo_store(sqlite_url: str, sqlite_app: TrackerApplication, clock: ManualClock) -> str:
@@ -92,14 +103,9 @@ def test_a_backup_taken_while_writing_restores_to_the_same_events_and_views(
 ) -> None:
     writer = Writer(demo_store)
     writer.start()
-    while writer.written < 5 and writer.is_alive():
-        writer.join(0.01)
+    writer.wait_for_writes(5)
     backed_up = tracker(demo_store, "backup", str(tmp_path / "backups" / "tracker.backup"))
-    during = writer.written
-    while writer.written < during + 5 and writer.is_alive():
-        writer.join(0.01)
-    writer.stop.set()
-    writer.join(30)
+    writer.finish_after(5)
     assert writer.failure is None
     assert backed_up.exit_code == 0, backed_up.output
     assert "integrity ok" in backed_up.output
@@ -202,18 +208,13 @@ def test_the_documented_pg_dump_and_pg_restore_give_back_the_moment_of_the_dump(
     source.close()
     writer = Writer(postgres_url)
     writer.start()
-    while writer.written < 5 and writer.is_alive():
-        writer.join(0.01)
+    writer.wait_for_writes(5)
     dump = tmp_path / "tracker.dump"
     dumped = subprocess.run(
         ["pg_dump", "--format=custom", f"--schema={schema}", f"--file={dump}", server],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    during = writer.written
-    while writer.written < during + 5 and writer.is_alive():
-        writer.join(0.01)
-    writer.stop.set()
-    writer.join(30)
+    writer.finish_after(5)
     assert writer.failure is None
     assert dumped.returncode == 0, dumped.stderr
     listed = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True, text=True)
