@@ -7,7 +7,9 @@ The view ("dashboard") keeps:
 - "plan:<mentee>": the mentee's plan state (the same reducer as "plan as of");
 - "check_ins:<mentorship>": that mentorship's check-ins and their action items;
 - entries "changes:<mentee>" (kind "change"): one short summary per change, private
-  reflections and private notes left out.
+  reflections and private notes left out. Its `subject` is what the change is about, in
+  text ("check-in of 2026-12-20", a goal's title, a section's name), `subject_kind` says
+  which ("check_in", "goal", "section"), and a check-in's has its date as `check_in_date`.
 
 The seen-cursor is the mentor's own state, not the mentee's history, so it is no event: it
 lives in a store of its own ("dashboard_seen", never rebuilt, since no event could restore
@@ -29,8 +31,10 @@ from eventsourcing.persistence import Tracking
 
 from domain.values import MentorshipStatus
 from projections.dashboard_state import (
+    Doc,
     change_summary,
     check_in_step,
+    check_in_subject,
     checklist,
     idle_goals,
     last_held,
@@ -58,6 +62,7 @@ class DashboardProjection(ViewProjection):
     """Keeps what a mentor's dashboard shows, per mentorship and per mentee."""
 
     name = "dashboard"
+    version = 2  # 2: a change's subject has its kind, a check-in's its date as data
 
     def process(self, record: EventRecord, tx: ViewTx) -> None:
         """Route a record to its mentorship, check-in or plan, and note the change."""
@@ -86,7 +91,7 @@ class DashboardProjection(ViewProjection):
             tx.put(mentor_key, mentor)
         return str(doc["mentee_id"])
 
-    def _check_in(self, record: EventRecord, tx: ViewTx) -> tuple[str | None, str | None]:
+    def _check_in(self, record: EventRecord, tx: ViewTx) -> tuple[str | None, Doc | None]:
         stream_key = f"stream:{record.stream_id}"
         if record.name == "Scheduled":
             keep = ("mentee_id", "mentorship_id")
@@ -99,9 +104,9 @@ class DashboardProjection(ViewProjection):
         check_in_step(check_ins, record)
         tx.put(key, check_ins)
         when = check_ins.get(record.stream_id, {}).get("scheduled_for")
-        return str(owner["mentee_id"]), None if when is None else f"check-in of {when}"
+        return str(owner["mentee_id"]), None if when is None else check_in_subject(when)
 
-    def _plan(self, record: EventRecord, tx: ViewTx) -> tuple[str | None, str | None]:
+    def _plan(self, record: EventRecord, tx: ViewTx) -> tuple[str | None, Doc | None]:
         mentee_id = route(record, tx)
         if mentee_id is None:
             return None, None

@@ -163,9 +163,10 @@ def pending_proposals(plan: PlanState) -> list[dict[str, Any]]:
 
 
 # What changed ------------------------------------------------------------------------------
-def change_summary(record: EventRecord, subject: str | None) -> Doc | None:
+def change_summary(record: EventRecord, subject: Doc | None) -> Doc | None:
     """A short line of what a record changed, for "since you last looked"; None if private.
 
+    `subject` (from `subject_of` or `check_in_subject`) says what the change is about.
     Private reflections and private notes never enter the dashboard, whoever reads it.
     """
     if record.type in ("Plan.Reflected", "CheckIn.NoteWritten") and record.data.get("private"):
@@ -177,7 +178,8 @@ def change_summary(record: EventRecord, subject: str | None) -> Doc | None:
         "actor_id": record.actor_id,
         "at": record.at_iso,
         "stream_id": record.stream_id,
-        "subject": subject,
+        "subject": None,
+        **(subject or {}),
         "fields": sorted(fields),
     }
     for key in ("reason", "section", "proposal_id", "proposed_by"):
@@ -186,23 +188,40 @@ def change_summary(record: EventRecord, subject: str | None) -> Doc | None:
     return summary
 
 
-def subject_of(record: EventRecord, plan: PlanState) -> str | None:
-    """What a reader recognises the change by: the goal's title or the plan section.
+def subject_of(record: EventRecord, plan: PlanState) -> Doc | None:
+    """What a reader recognises a plan, goal or proposal change by: the goal's title
+    (`subject_kind` "goal": the mentee's own words) or the plan section ("section": a name).
 
     Call it before folding the record into `plan`, while a decided proposal is still there.
     """
     data = record.data
     if record.type == "Goal.Drafted":
-        return str(data["fields"]["title"])
+        return _subject(data["fields"]["title"], "goal")
     if record.aggregate == "Goal":
-        return _goal_title(plan, record.stream_id)
+        return _subject(_goal_title(plan, record.stream_id), "goal")
     if record.aggregate == "Proposal":
         proposal = data if record.name == "Made" else plan["proposals"].get(record.stream_id)
         if proposal is None:
             return None
-        return _goal_title(plan, proposal["target_id"]) or proposal["section"]
-    section = data.get("section")
-    return None if section is None else str(section)
+        title = _goal_title(plan, proposal["target_id"])
+        if title is not None:
+            return _subject(title, "goal")
+        return _subject(proposal["section"], "section")
+    return _subject(data.get("section"), "section")
+
+
+def check_in_subject(scheduled_for: str) -> Doc:
+    """A check-in change's subject: "check-in of <ISO date>", and the date itself as data
+    (`check_in_date`), for a reader to show in its own way."""
+    return {
+        "subject": f"check-in of {scheduled_for}",
+        "subject_kind": "check_in",
+        "check_in_date": scheduled_for,
+    }
+
+
+def _subject(text: object, kind: str) -> Doc | None:
+    return None if text is None else {"subject": str(text), "subject_kind": kind}
 
 
 def _goal_title(plan: PlanState, goal_id: str) -> str | None:

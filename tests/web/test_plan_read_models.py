@@ -164,6 +164,8 @@ def test_marking_changes_seen(api: Api) -> None:
 
     assert seen == {"mentor_id": MENTOR, "seen_position": latest}
     assert [c["type"] for c in after["mentees"][0]["changes_since_seen"]] == ["Plan.SectionEdited"]
+    (edit,) = after["mentees"][0]["changes_since_seen"]
+    assert (edit["subject"], edit["subject_kind"]) == ("vision_statement", "section")
     back = api.ok("POST", f"{DASHBOARD}/seen", {"position": 1}, actor=MENTOR)
     assert back["seen_position"] == latest  # never moves back
     beyond = api.post(f"{DASHBOARD}/seen", {"position": latest + 100}, actor=MENTOR)

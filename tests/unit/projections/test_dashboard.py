@@ -164,14 +164,44 @@ def test_changes_since_the_mentor_last_looked(scene: Scene) -> None:
 
     (change,) = board["mentees"][0]["changes_since_seen"]
     assert change["type"] == "Goal.Revised"
-    assert (change["subject"], change["fields"], change["reason"]) == (
+    assert (change["subject"], change["subject_kind"], change["fields"], change["reason"]) == (
         "Lead a pipeline",
+        "goal",
         ["title"],
         "ambition",
     )
     assert change["by_you"] is False
     assert board["latest_position"] == change["position"]
     assert mark_seen(scene.seen, "maria", seen) is False  # the cursor never moves back
+
+
+def test_a_change_says_what_it_is_about_and_a_check_in_by_its_date_as_data(
+    scene: Scene,
+) -> None:
+    scene.project()
+    seen = dashboard_for(scene.store, "maria", today=date(2025, 2, 1))["latest_position"]
+    check_in = scene.story.check_in(scene.mentorship, date(2025, 2, 3))
+    check_in.add_agenda_item(text="My first month", actor_id="ana", at=scene.story.later())
+    scene.story.save(check_in)
+    scene.plan.edit_section(
+        section="vision_statement", fields={"statement": "I build calm pipelines"},
+        reason="first draft", actor_id="ana", at=scene.story.later(),
+    )  # fmt: skip
+    scene.story.save(scene.plan)
+    scene.project()
+
+    board = dashboard_for(scene.store, "maria", today=date(2025, 2, 1), seen_position=seen)
+
+    edited, added, scheduled = board["mentees"][0]["changes_since_seen"]
+    assert (edited["subject"], edited["subject_kind"]) == ("vision_statement", "section")
+    assert "check_in_date" not in edited
+    for change in (added, scheduled):
+        assert change["stream_id"] == str(check_in.id)
+        assert (change["subject"], change["subject_kind"], change["check_in_date"]) == (
+            "check-in of 2025-02-03",
+            "check_in",
+            "2025-02-03",
+        )
 
 
 def test_private_notes_and_reflections_never_reach_the_dashboard(scene: Scene) -> None:

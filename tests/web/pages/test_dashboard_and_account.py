@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Flask
 
-from tests.web.pages.conftest import MENTEE, Visitor, acting
+from tests.web.pages.conftest import MENTEE, Story, Visitor, acting
 
 
 def test_the_dashboard_shows_each_mentee_what_is_late_and_what_changed(
@@ -29,6 +30,27 @@ def test_the_dashboard_shows_each_mentee_what_is_late_and_what_changed(
     seen = grace.submit("/dashboard/seen", {"position": position.group(1)})
     assert seen.status_code == 302
     assert "Nothing new from Ada Lovelace." in grace.text(grace.get("/dashboard"))
+
+
+def test_the_dashboard_names_a_check_in_by_its_day_and_a_goal_by_its_title_as_written(
+    grace: Visitor, app: Flask, story: Story
+) -> None:
+    with acting(app, MENTEE) as tracker:
+        tracker.add_agenda_item(story.check_in_id, text="My first month", actor_id=MENTEE)
+        tracker.draft_goal(
+            MENTEE, kind="smarty", actor_id=MENTEE,
+            fields={
+                "title": "iOS app for my_team",
+                "specific": "Ship the team's first iPhone app",
+                "measurable": "It is in the App Store",
+                "target_date": date(2025, 12, 31),
+            },
+        )  # fmt: skip
+    page = grace.text(grace.get("/dashboard"))
+    assert "added an item to a check-in's agenda Check-in of 3 Feb 2025" in page
+    assert "2025-02-03" not in page
+    assert "drafted the goal iOS app for my_team" in page  # her words, never relabelled
+    assert "edited the section Vision statement" in page  # a section, by its name
 
 
 def test_a_token_is_shown_once_works_and_can_be_revoked(ada: Visitor, app: Flask) -> None:
