@@ -10,9 +10,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from tracker.accounts import Accounts
 from tracker.application import TrackerApplication, build_application
 from tracker.cli import main
-from tracker.demo import DemoSummary, StoryClock, load_demo
+from tracker.demo import (
+    DEMO_ADMIN,
+    PEOPLE,
+    DemoSummary,
+    StoryClock,
+    create_demo_accounts,
+    load_demo,
+)
 from tracker.settings import Settings
 
 NOW = datetime(2026, 3, 2, 17, 30, tzinfo=UTC)
@@ -177,6 +185,20 @@ def test_a_second_run_with_if_empty_adds_nothing(loaded: tuple[str, TrackerAppli
     assert result.exit_code == 0, result.output
     assert f"already has {before} events; no demo loaded" in result.output
     assert app.recorder.max_notification_id() == before
+
+
+def test_the_demo_accounts_are_members_since_the_story_began(
+    loaded: tuple[str, TrackerApplication], story: list[Any]
+) -> None:
+    app = loaded[1]
+    create_demo_accounts(app)  # made already (and kept) if `tracker demo --if-empty` ran
+    accounts = Accounts.for_application(app)
+    began = story[0].timestamp
+    assert NOW - began > timedelta(days=360)
+    for user_id in (DEMO_ADMIN, *PEOPLE):
+        account = accounts.get(user_id)
+        assert account is not None
+        assert account.created == began, user_id
 
 
 def test_one_seed_gives_one_history_and_another_seed_other_times() -> None:

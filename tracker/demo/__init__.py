@@ -19,7 +19,7 @@ from eventsourcing.domain import DomainEvent
 from domain import plan_id_for
 from tracker.accounts import Accounts
 from tracker.application import TrackerApplication
-from tracker.clock import ManualClock
+from tracker.clock import Clock, ManualClock
 from tracker.demo import ana, ben, chloe
 from tracker.demo.scene import Scene, StoryClock, play
 
@@ -33,6 +33,7 @@ __all__ = [
     "already_loaded",
     "create_demo_accounts",
     "load_demo",
+    "story_began",
 ]
 
 MENTOR = "mentor-maria"
@@ -94,8 +95,13 @@ def load_demo(app: TrackerApplication, clock: ManualClock, *, seed: int = 0) -> 
 def create_demo_accounts(app: TrackerApplication) -> list[str]:
     """Accounts for the demo's people (and an admin, `demo-admin`), all with the published
     `DEMO_PASSWORD`, so that the pages and the API work at first start. Accounts that exist
-    are left as they are; returns the user ids created."""
-    accounts = Accounts.for_application(app)
+    are left as they are; returns the user ids created.
+
+    They are made as of when the demo's story began (`story_began`), so a year-long
+    mentee is a member since a year ago; as of the clock's time if no demo is loaded."""
+    began = story_began(app)
+    clock: Clock = app.clock if began is None else (lambda: began)
+    accounts = Accounts(app.shredding.tables, app.shredding.keyring, clock)
     people = {DEMO_ADMIN: "Demo Admin, who manages the demo's accounts", **PEOPLE}
     created = []
     for user_id, who in people.items():
@@ -106,6 +112,17 @@ def create_demo_accounts(app: TrackerApplication) -> list[str]:
             )  # fmt: skip
             created.append(user_id)
     return created
+
+
+def story_began(app: TrackerApplication) -> datetime | None:
+    """When the demo's story began in this store: the first of its mentees' plans was
+    started (each story starts with her plan); None if the demo is not loaded."""
+    starts: list[datetime] = [
+        app.repository.get(plan_id, version=1).created_on
+        for plan_id in (plan_id_for(story.MENTEE) for story in STORIES)
+        if plan_id in app.repository
+    ]
+    return min(starts, default=None)
 
 
 def _summarise(app: TrackerApplication, before: int, goal_ids: list[str]) -> DemoSummary:
