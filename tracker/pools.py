@@ -70,7 +70,7 @@ def recover_at_once(datastore: object) -> None:
     # long outage the next try may be a minute away, and requests meanwhile get 503s though
     # the database is back. Given up sooner, the next request that waits starts a new try.
     pool.reconnect_timeout = min(pool.reconnect_timeout, pool.timeout)
-    bound_waits_of(pool)
+    bound_waits_of(pool, lock_timeout=float(getattr(datastore, "lock_timeout", 0) or 0))
 
 
 class DatabaseWaitExceeded(PersistenceError):
@@ -112,31 +112,58 @@ def end_budget() -> None:
     _budget.left = None
 
 
-def bound_waits_of(pool: ConnectionPool[Any]) -> None:
+def bound_waits_of(pool: ConnectionPool[Any], lock_timeout: float = 0.0) -> None:
     """Make every checkout of `pool` wait no longer than what is left of the budget, and
-    charge it the time it took; once nothing is left, refuse it (`DatabaseWaitExceeded`)."""
+    charge it the time it took; once nothing is left, refuse it (`DatabaseWaitExceeded`).
+
+    With a `lock_timeout` (seconds; eventsourcing's POSTGRES_LOCK_TIMEOUT, which its
+    writes set for each transaction), a checkout within a budget (a web request) gets it
+    for the whole session too: its reads then wait no longer than its writes for another
+    session's lock (an ACCESS EXCLUSIVE one of ALTER TABLE, VACUUM FULL, TRUNCATE) and fail
+    with LockNotAvailable, a 503; other checkouts (the projector, commands, erasure outside
+    requests) wait as before. Set once for each connection and reset only when it changes
+    hands: no round trip per request."""
     getconn = pool.getconn  # pinning (tracker.pinning) and pool.connection() both call it
+    request_ms = round(lock_timeout * 1000)
 
     def bounded_getconn(timeout: float | None = None) -> Connection[Any]:
         left = _budget.left
         connection: Connection[Any]
         if left is None:
             connection = getconn(timeout)
-            return connection
+            return _locks_bounded(pool, connection, 0)
         if left <= 0:
             raise DatabaseWaitExceeded(_spent())
         started = monotonic()
         try:
             connection = getconn(min(pool.timeout if timeout is None else timeout, left))
-            return connection
         except PoolTimeout as error:
             if _charge(left, started) <= 0:
                 raise DatabaseWaitExceeded(f"{_spent()} ({error})") from error
             raise
         finally:
             _charge(left, started)
+        return _locks_bounded(pool, connection, request_ms)
 
     pool.getconn = bounded_getconn  # type: ignore[method-assign]
+
+
+_LOCK_TIMEOUT = "_tracker_lock_timeout"  # the session's lock_timeout set here, ms (0: none)
+
+
+def _locks_bounded(
+    pool: ConnectionPool[Any], connection: Connection[Any], ms: int
+) -> Connection[Any]:
+    """`connection` with its session's lock_timeout at `ms` (0: the server's own setting)."""
+    if getattr(connection, _LOCK_TIMEOUT, 0) == ms:
+        return connection
+    try:
+        connection.execute(f"SET lock_timeout = {int(ms)}" if ms else "RESET lock_timeout")
+    except BaseException:
+        pool.putconn(connection)
+        raise
+    setattr(connection, _LOCK_TIMEOUT, ms)
+    return connection
 
 
 def _charge(left: float, started: float) -> float:
