@@ -17,6 +17,7 @@ from eventsourcing.persistence import Notification
 
 from domain import Goal
 from domain.values import CheckInStatus, FeedbackSource, GoalKind, GoalStatus
+from tests.stories import mentorship_with_check_in
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 from tracker.services.data import goal_data
@@ -148,7 +149,7 @@ def test_dates_and_enums_come_back_as_dates_and_enums_from_events_and_snapshots(
 
 def test_a_check_in_keeps_its_dates_and_status(open_tracker: OpenTracker) -> None:
     writer = open_tracker()
-    mentorship_id, check_in_id = write_mentorship_and_check_in(writer)
+    mentorship_id, check_in_id = mentorship_with_check_in(writer)
     writer.hold_check_in(check_in_id, held_on=date(2025, 2, 4), actor_id=MENTOR)
 
     check_in = open_tracker().get_check_in(check_in_id, viewer_id=MENTEE)
@@ -158,25 +159,9 @@ def test_a_check_in_keeps_its_dates_and_status(open_tracker: OpenTracker) -> Non
 
 
 # The notification log -------------------------------------------------------------------------
-def write_mentorship_and_check_in(app: TrackerApplication) -> tuple[str, str]:
-    invited = app.invite_mentor(
-        mentee_id=MENTEE,
-        mentor_id=MENTOR,
-        help_wanted="Management",
-        duration="Six months",
-        frequency="Monthly",
-        actor_id=MENTEE,
-    )
-    app.accept_invitation(
-        invited.id, cadence_days=30, meeting_minutes=60, guidance="Career", actor_id=MENTOR
-    )
-    check_in = app.schedule_check_in(invited.id, scheduled_for=date(2025, 2, 3), actor_id=MENTEE)
-    return invited.id, check_in.id
-
-
 def write_a_month(app: TrackerApplication, clock: ManualClock) -> dict[str, str]:
     """A little of everything: plan, goal, proposal, mentorship, check-in; returns their ids."""
-    mentorship_id, check_in_id = write_mentorship_and_check_in(app)
+    mentorship_id, check_in_id = mentorship_with_check_in(app)
     app.start_plan(mentee_id=MENTEE, actor_id=MENTEE)
     app.edit_plan_section(
         MENTEE,

@@ -10,6 +10,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from domain import DomainError, NotAllowed, NothingChanged, plan_id_for
+from tests.stories import mentorship_with_check_in
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 from tracker.errors import AlreadyExists, Conflict, NotFound
@@ -44,20 +45,7 @@ def goal_id(memory_app: TrackerApplication) -> str:
 @pytest.fixture
 def check_in_id(memory_app: TrackerApplication) -> str:
     """A check-in scheduled in Ada and Grace's active mentorship."""
-    invited = memory_app.invite_mentor(
-        mentee_id=MENTEE,
-        mentor_id=MENTOR,
-        help_wanted="Management",
-        duration="Six months",
-        frequency="Monthly",
-        actor_id=MENTEE,
-    )
-    memory_app.accept_invitation(
-        invited.id, cadence_days=30, meeting_minutes=60, guidance="Career", actor_id=MENTOR
-    )
-    return memory_app.schedule_check_in(
-        invited.id, scheduled_for=date(2025, 2, 3), actor_id=MENTEE
-    ).id
+    return mentorship_with_check_in(memory_app)[1]
 
 
 # Receipts -------------------------------------------------------------------------------------

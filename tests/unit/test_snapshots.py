@@ -16,6 +16,7 @@ import pytest
 
 from domain import CheckIn, Plan, plan_id_for
 from domain.values import CheckInStatus, OptionStatus, SupportKind
+from tests.stories import mentorship_with_check_in
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
 
@@ -101,20 +102,7 @@ def test_a_plan_loads_through_its_snapshot_as_its_events_replay(
 def test_a_check_in_loads_through_its_snapshot_as_its_events_replay(
     app: TrackerApplication,
 ) -> None:
-    invited = app.invite_mentor(
-        mentee_id=MENTEE,
-        mentor_id=MENTOR,
-        help_wanted="Management",
-        duration="Six months",
-        frequency="Monthly",
-        actor_id=MENTEE,
-    )
-    app.accept_invitation(
-        invited.id, cadence_days=30, meeting_minutes=60, guidance="Career", actor_id=MENTOR
-    )
-    check_in_id = app.schedule_check_in(
-        invited.id, scheduled_for=date(2025, 2, 3), actor_id=MENTEE
-    ).id
+    _, check_in_id = mentorship_with_check_in(app)
     app.add_agenda_item(check_in_id, text="My first pipeline", actor_id=MENTEE)
     app.answer_four_questions(
         check_in_id, answers={"where_are_you_now": "Analyst"}, actor_id=MENTEE
