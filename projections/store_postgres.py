@@ -322,7 +322,8 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         )
         if query is None:
             return []
-        return [_entry_text(row) for row in self._rows(*query, prepare=False)]
+        # Prepared (planning was 0.4 of 1 ms here): no date range, so one plan fits all.
+        return [_entry_text(row) for row in self._rows(*query, prepare=True)]
 
     def entry_texts_at_head(
         self,
@@ -351,7 +352,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
                     f'LEFT JOIN LATERAL ({query[0]}) AS p ON true ORDER BY p."position", p."kind"'
                 )
                 params += query[1]
-            cursor.execute(statement, params, prepare=False)
+            cursor.execute(statement, params, prepare=True)  # as entry_texts: one plan fits
             rows = cursor.fetchall()
         entries = [_entry_text(row) for row in rows if row.get("partition") is not None]
         return rows[0]["head"] or 0, rows[0]["reached"] or 0, entries
