@@ -155,10 +155,14 @@ def test_the_signed_out_and_mentee_pages_pass_an_accessibility_check(page: Any, 
 def test_the_mentor_pages_pass_an_accessibility_check(page: Any, site: Site) -> None:
     sign_in(page, site, MARIA)
     found = {"/dashboard": problems_on(page)}
+    # Each click waits for the next page to load: checking as it comes found no body yet.
     page.get_by_role("link", name="Ana Ribeiro", exact=True).first.click()
+    page.wait_for_url(f"**/plans/{ANA}")
     page.get_by_role("link", name=GOAL).first.click()
+    page.wait_for_url("**/goals/*")
     found[page.url] = problems_on(page)
     page.get_by_role("link", name="Propose a change").click()
+    page.wait_for_url("**/goals/*/revise")
     found[page.url] = problems_on(page)
     assert {path: problems for path, problems in found.items() if problems} == {}
 

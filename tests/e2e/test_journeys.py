@@ -26,7 +26,8 @@ def sign_in(page: Any, site: Site, user_id: str) -> None:
     page.get_by_label("User id").fill(user_id)
     page.get_by_label("Password").fill(site.password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    # Wait for the page after sign-in to load, not for the sign-in page already loaded.
+    page.wait_for_url(lambda url: not url.endswith("/sign-in"))
 
 
 def photograph(page: Any, folder: Path, name: str) -> None:
