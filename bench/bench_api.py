@@ -46,7 +46,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -294,6 +294,7 @@ def set_up(server: Server, clients: int, page: int | None) -> dict[str, Op]:
 class Measured:
     timings: Timings
     wall_s: float = 0.0
+    cpu_s: dict[str, float] = field(default_factory=dict)  # part of the machine -> CPU seconds
 
     @property
     def requests_per_second(self) -> float:
@@ -316,16 +317,52 @@ def run_round(op: Op, count: int, clients: int, into: Measured) -> None:
             failures.append(error)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    cpu_before = cpu_by_part()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=ROUND_TIMEOUT)
     into.wall_s += time.perf_counter() - started
+    for part, seconds in cpu_by_part().items():
+        into.cpu_s[part] = into.cpu_s.get(part, 0.0) + seconds - cpu_before.get(part, 0.0)
     if failures or any(thread.is_alive() for thread in threads):
         raise RuntimeError(f"A client failed or hung: {failures[:1]}")
     for own in latencies:
         into.timings.latencies_ns.extend(own)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_by_part() -> dict[str, float]:
+    """CPU seconds used so far (user + system) by each part of the machine, from /proc: the
+    web server (gunicorn), the projector process, PostgreSQL's processes, this client, and
+    everything else. A round's difference says where its requests' CPU went; a part that
+    works after the round ends (the projector) lands partly in the next round's figures.
+    Processes that ended during the round are missing (none of ours do)."""
+    parts: dict[str, float] = {}
+    me = os.getpid()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ")
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+        part = (
+            "client" if int(entry.name) == me
+            else "projector" if b" project" in command and b"tracker.cli" in command
+            else "server" if b"tracker.cli" in command or b"gunicorn" in command
+            else "postgres" if command.startswith(b"postgres")
+            else "other"
+        )  # fmt: skip
+        parts[part] = parts.get(part, 0.0) + seconds
+    return parts
 
 
 def measure(ops: dict[str, Op], args: argparse.Namespace) -> dict[str, Measured]:
@@ -355,7 +392,14 @@ def measure_backend(database_url: str, args: argparse.Namespace) -> dict[str, An
         "projector": projection_setup(database_url, args.inline_catch_up),
         "load_average": load,
         "workloads": {
-            name: {**m.timings.summary(), "requests_per_s": round(m.requests_per_second, 1)}
+            name: {
+                **m.timings.summary(),
+                "requests_per_s": round(m.requests_per_second, 1),
+                "cpu_ms_per_request": {
+                    part: round(seconds * 1000 / max(1, m.timings.ops), 2)
+                    for part, seconds in sorted(m.cpu_s.items())
+                },
+            }
             for name, m in results.items()
         },
         "ratios": {
@@ -400,6 +444,19 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
         render_table(
             ["backend", "workload", "requests", "req/s", "p50 ms", "p99 ms"], rows, left=2
         ),
+        "",
+    ]
+    parts = ["server", "projector", "postgres", "client", "other"]
+    cpu_rows = [
+        [backend, name, *(f"{figures['cpu_ms_per_request'].get(part, 0.0):.2f}" for part in parts),
+         f"{sum(figures['cpu_ms_per_request'].values()):.2f}"]
+        for backend, result in results.items()
+        for name, figures in result["workloads"].items()
+    ]  # fmt: skip
+    lines += [
+        "CPU ms per request, by process (from /proc; the projector's work after a round",
+        "counts in the next round's):",
+        render_table(["backend", "workload", *parts, "total"], cpu_rows, left=2),
         "",
     ]
     for number, (backend, result) in enumerate(results.items()):
