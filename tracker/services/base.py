@@ -23,6 +23,7 @@ from tracker.access import AccessControl, Operation, Resource
 from tracker.clock import Clock, system_clock
 from tracker.erasure import CryptoShredding
 from tracker.errors import Conflict, NotFound, StaleVersion, StorageUnavailable
+from tracker.services.recorder import with_locking_recorder
 from tracker.setup_lock import setup_lock
 from tracker.transcodings import register_domain_transcodings
 
@@ -63,6 +64,7 @@ class UseCases(Application[UUID]):
         snapshot_interval: int = 50,
         access: AccessControl | None = None,
     ) -> None:
+        env = with_locking_recorder(env)  # writes in one statement on PostgreSQL
         # Starting creates tables and replaces a function: one process at a time.
         with setup_lock(env or {}):
             super().__init__(env)

@@ -50,7 +50,8 @@ class PingSchema(Schema):
 
 def database_kind() -> str:
     """'sqlite', 'postgres' or 'popo': which store this worker writes to."""
-    return type(get_tracker().recorder).__module__.rsplit(".", 1)[-1]
+    # The factory's module: the recorder may be the tracker's own (tracker.services.recorder).
+    return type(get_tracker().factory).__module__.rsplit(".", 1)[-1]
 
 
 def ready_max_lag() -> int:
