@@ -39,6 +39,6 @@ def spliced_object(head: str, members: str, tail: str) -> str:
     passing them on as text spares decoding and encoding each one.
     """
     inner = members.strip()
-    if not (inner.startswith("{") and inner.endswith("}")):
+    if inner[:1] != "{" or inner[-1:] != "}":
         raise ValueError("members must be the text of a JSON object")
-    return "{" + ",".join(part for part in (head, inner[1:-1].strip(), tail) if part) + "}"
+    return "{" + ",".join(filter(None, (head, inner[1:-1].strip(), tail))) + "}"

@@ -169,9 +169,19 @@ def timeline(query: dict[str, Any], mentee_id: str) -> Response:
 
 def timeline_item_json(item: TimelineItem) -> str:
     """One timeline item as JSON text, its stored document spliced in (TimelineItemSchema)."""
-    at = json_text(item.at.isoformat())
-    head = f'"position":{int(item.position)},"at":{at},"kind":{json_text(item.kind)}'
+    # An ISO date-time is digits, "-", ":", ".", "+" and "T": its JSON is itself in quotes.
+    at = item.at.isoformat()
+    head = f'"position":{int(item.position)},"at":"{at}","kind":{_kind_json(item.kind)}'
     return spliced_object(head, item.text, '"private":true' if item.private else '"private":false')
+
+
+_KINDS_JSON = {kind: json_text(kind) for kind in KINDS}
+
+
+def _kind_json(kind: str) -> str:
+    """An entry's kind as JSON text (the known kinds encoded once)."""
+    known = _KINDS_JSON.get(kind)
+    return json_text(kind) if known is None else known
 
 
 def visibility_for(mentee_id: str, viewer_id: str) -> Visibility:
