@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.routing.rules import Rule
 
 from tracker.application import TrackerApplication
 from tracker.clock import ManualClock
@@ -25,6 +26,35 @@ POSTGRES_URL = os.environ.get(
     "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"  # gitignored
+
+
+def _reuse_url_builders() -> None:
+    """Build each of werkzeug's URL builder functions once per process, not once per app.
+
+    Every `create_app` binds its 128 rules, and werkzeug compiles two builder functions for
+    each from a syntax tree (ast, then compile()): 44% of creating the app, which some 400
+    tests do. A builder depends only on the rule's text, its parsed parts (`_trace`), the
+    names of its defaults and whether unknown arguments are appended, and it reaches the
+    rule it serves through its first argument (the rule it is bound to), so the same
+    function serves every app's equal rule. Rules whose defaults fill one of their own
+    variables (werkzeug turns those into text through the converter) are built as before.
+    """
+    compile_builder = Rule._compile_builder
+    built: dict[tuple[Any, ...], Any] = {}
+
+    def reused(rule: Rule, append_unknown: bool = True) -> Any:
+        defaults = tuple(rule.defaults or ())
+        if any(dynamic and data in defaults for dynamic, data in rule._trace):
+            return compile_builder(rule, append_unknown)
+        key = (rule.rule, tuple(rule._trace), defaults, append_unknown)
+        if key not in built:
+            built[key] = compile_builder(rule, append_unknown)
+        return built[key]
+
+    Rule._compile_builder = reused  # type: ignore[method-assign,assignment]
+
+
+_reuse_url_builders()
 
 
 def _postgres_connection():  # type: ignore[no-untyped-def]
