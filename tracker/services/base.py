@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import Enum
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -28,6 +30,7 @@ from tracker.setup_lock import setup_lock
 from tracker.transcodings import register_domain_transcodings
 
 A = TypeVar("A", bound=Aggregate)
+C = TypeVar("C")
 # A write that names no version and loses a race is tried again on the winner's version.
 RETRIES_WITHOUT_VERSION = 3
 
@@ -49,6 +52,45 @@ class Receipt:
     version: int
     position: int | None
     created: dict[str, str] = field(default_factory=dict)
+
+
+# Values a copy may share with its original: nothing can change them in place.
+_UNCHANGEABLE = frozenset({str, int, float, bool, type(None), bytes, date, datetime, time, UUID})
+
+
+class _NotPlain(Exception):
+    """The state holds something `copied` does not copy itself."""
+
+
+def copied(aggregate: C) -> C:
+    """`deepcopy(aggregate)`, faster for the state aggregates hold: dicts, lists and tuples
+    of strings, numbers, dates, UUIDs and enum members. Anything else, or one dict or list
+    held in two places (deepcopy would keep them one), is left to deepcopy itself."""
+    seen: set[int] = set()
+
+    def copy_of(value: Any) -> Any:
+        kind = type(value)
+        if kind in _UNCHANGEABLE or isinstance(value, Enum):
+            return value  # deepcopy returns these, or an equal immutable twin
+        if kind is dict or kind is list or kind is tuple:
+            if id(value) in seen:
+                raise _NotPlain
+            seen.add(id(value))
+            if kind is dict:
+                if not all(type(key) in _UNCHANGEABLE for key in value):
+                    raise _NotPlain
+                return {key: copy_of(item) for key, item in value.items()}
+            items = [copy_of(item) for item in value]
+            return items if kind is list else tuple(items)
+        raise _NotPlain
+
+    try:
+        state = {name: copy_of(value) for name, value in vars(aggregate).items()}
+    except _NotPlain:
+        return deepcopy(aggregate)
+    copy: C = object.__new__(type(aggregate))
+    copy.__dict__.update(state)
+    return copy
 
 
 class UseCases(Application[UUID]):
@@ -197,7 +239,7 @@ class UseCases(Application[UUID]):
         try:
             with lock:
                 found = cache.get(aggregate_id)
-                copy = deepcopy(found) if found.version == version else None
+                copy = copied(found) if found.version == version else None
         except KeyError:
             return None
         finally:
