@@ -10,7 +10,12 @@ from enum import Enum
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    ProcessingEvent,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
@@ -145,6 +150,37 @@ class UseCases(Application[UUID]):
     def close(self) -> None:
         super().close()
         self.shredding.close()
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """eventsourcing's, except that a snapshot due at the version just saved is taken
+        of the aggregate in hand, whose state those very events made, instead of one loaded
+        again (from the last snapshot and up to an interval of events, each decoded and
+        its sealed text opened). Anything else (an aggregate saved past the due version in
+        the same save, one with a projector of its own) goes eventsourcing's way."""
+        intervals = self.snapshotting_intervals
+        if not (self.snapshots and intervals):
+            return
+        due: list[tuple[Any, Any]] = []
+        for event in processing_event.events:
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            interval = None if aggregate is None else intervals.get(type(aggregate))
+            if interval is not None and event.originator_version % interval == 0:
+                due.append((event, aggregate))
+        if not due:
+            return
+        takers: list[Any] = [
+            getattr(type(a), "Snapshot", type(self).snapshot_class) for _, a in due
+        ]
+        if any(
+            aggregate.version != event.originator_version
+            or type(aggregate) in self.snapshotting_projectors
+            or taker is None  # eventsourcing's says what is missing
+            for (event, aggregate), taker in zip(due, takers, strict=True)
+        ):
+            super()._take_snapshots(processing_event)
+            return
+        for (_, aggregate), taker in zip(due, takers, strict=True):
+            self.snapshots.put([taker.take(aggregate)])
 
     # Loading ------------------------------------------------------------------------------
     def load(self, cls: type[A], ident: UUID | str, version: int | None = None) -> A:
