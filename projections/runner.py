@@ -7,11 +7,7 @@ package does not know the tracker's; tracker/projecting.py wires them):
   into `EventRecord`s with the application's mapper, and applies each page in ONE
   `store.apply` transaction (view update + tracking together), so a crash loses or repeats
   nothing: the next run starts from the committed position.
-- `run(stop)` is the projector loop. It first takes the view's projector lock (one projector
-  per view, across threads, processes and web workers); without the lock it stands by and
-  retries. With it, it catches up, then follows new events: through eventsourcing's
-  `ApplicationSubscription` (PostgreSQL LISTEN/NOTIFY, or the in-memory store) where the
-  recorder supports subscriptions, and by polling the notification log on SQLite.
+- The projector loop that keeps views up to date is projections/projector.py's.
 - `wait_for(position, timeout)` is the read-your-writes helper. Where a projector is woken
   by new events (PostgreSQL, memory) and holds the view, it waits for the view's position
   to reach the one asked, applying nothing itself (racing the projector for the same rows
@@ -43,12 +39,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification, Tracking
-from eventsourcing.projection import ApplicationSubscription
+from eventsourcing.persistence import ApplicationRecorder, Notification, Subscription, Tracking
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from projections.decoding import RecordDecoder
-from projections.records import EventRecord, to_record
+from projections.records import EventRecord
 from projections.store import ApplyPart, ViewProjection, ViewState, ViewStore, ViewTx
 
 log = logging.getLogger(__name__)
@@ -242,42 +237,6 @@ class ViewRunner:
             delay = min(delay * 2, 0.2)
             self.catch_up(upto=position)
 
-    def run(self, stop: threading.Event) -> None:
-        """Project until `stop` is set; stand by while another projector holds the view."""
-        while not stop.is_set():
-            lock = self.store.try_lock()
-            if lock is None:
-                stop.wait(self.standby_interval)
-                continue
-            self.is_active.set()
-            try:
-                self._follow(stop)
-            finally:
-                self.is_active.clear()
-                lock.release()
-
-    def _follow(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            self.catch_up(stop=stop)
-            if stop.is_set() or not self._supports_subscriptions():
-                stop.wait(self.poll_interval)
-                continue
-            try:
-                self._follow_subscription(stop)
-            except PositionMoved as moved:
-                log.info("%s; catching up from the store", moved)
-
-    def _supports_subscriptions(self) -> bool:
-        return supports_subscriptions(self.app)
-
-    def _follow_subscription(self, stop: threading.Event) -> None:
-        expected = self.state()  # before the subscription decodes anything
-        with subscription_until(self.app, expected.position, stop) as subscription:
-            for domain_event, tracking in subscription:
-                record = to_record(domain_event, tracking.notification_id)
-                if self.apply_records([record], expected):
-                    expected = ViewState(tracking.notification_id, expected.generation)
-
 
 def supports_subscriptions(app: Application[Any]) -> bool:
     """Whether the application's recorder can push new events (not SQLite's: poll instead)."""
@@ -286,11 +245,12 @@ def supports_subscriptions(app: Application[Any]) -> bool:
 
 
 @contextmanager
-def subscription_until(
+def notifications_until(
     app: Application[Any], gt: int, stop: threading.Event
-) -> Iterator[ApplicationSubscription[Any]]:
-    """eventsourcing's subscription to events after `gt`, which ends when `stop` is set."""
-    with ApplicationSubscription(app, gt=gt) as subscription:
+) -> Iterator[Subscription[ApplicationRecorder]]:
+    """eventsourcing's subscription to the log's notifications after `gt` (undecoded),
+    which ends when `stop` is set."""
+    with app.recorder.subscribe(gt=gt) as subscription:
         done = threading.Event()
         stopper = threading.Thread(
             target=_stop_when_set, args=(stop, done, subscription), daemon=True
@@ -395,7 +355,7 @@ def apply_page(
 
 
 def _stop_when_set(
-    stop: threading.Event, done: threading.Event, subscription: ApplicationSubscription[Any]
+    stop: threading.Event, done: threading.Event, subscription: Subscription[Any]
 ) -> None:
     # The subscription's iterator blocks: stopping it is the only way to end the loop.
     while not done.is_set():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
+from projections.projector import Projector
 from projections.records import EventRecord
 from projections.runner import ViewRunner
 from projections.store import ViewDatabase, ViewStore, ViewTx
@@ -99,18 +99,17 @@ def test_two_projectors_on_one_view_apply_each_event_once(
 ) -> None:
     write_year(app, clock)
     runners = [runner_on(database, app) for database in databases]
-    stop = threading.Event()
-    threads = [threading.Thread(target=r.run, args=(stop,)) for r in runners]
-    for thread in threads:
-        thread.start()
+    projectors = [Projector([runner]) for runner in runners]
+    for projector in projectors:
+        projector.start()
     try:
         receipt = app.reflect(ADA, text="Halfway there", private=False, actor_id=ADA)
         runners[0].store.wait(app.name, receipt.position, timeout=10)
         assert [r.is_active.is_set() for r in runners].count(True) == 1
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
+        for projector in projectors:
+            projector.stop()
+    assert not any(projector.errors for projector in projectors)
     assert runners[0].position() == runners[0].head()
     assert runners[0].store.digest() == fresh_digest(databases[0], app)
 
@@ -120,9 +119,8 @@ def test_a_running_projector_follows_new_events(
 ) -> None:
     """LISTEN/NOTIFY on PostgreSQL, polling on SQLite: the view keeps up without being asked."""
     runner = runner_on(databases[0], app)
-    stop = threading.Event()
-    thread = threading.Thread(target=runner.run, args=(stop,))
-    thread.start()
+    projector = Projector([runner])
+    projector.start()
     try:
         app.invite_mentor(
             mentee_id=ADA, mentor_id="grace", help_wanted="data", duration="a year",
@@ -142,8 +140,8 @@ def test_a_running_projector_follows_new_events(
         types = [e["type"] for e in timeline_for(runner.store, ADA)["entries"]]
         assert types == ["Mentorship.Invited", "Plan.Started", "Plan.SectionEdited"]
     finally:
-        stop.set()
-        thread.join()
+        projector.stop()
+    assert projector.errors == []
 
 
 def test_read_your_writes_waits_a_bounded_time(

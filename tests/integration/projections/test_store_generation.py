@@ -77,3 +77,34 @@ def test_a_joint_write_prepared_before_one_views_clear_writes_neither_view(
         assert first.get("a") is None
     assert second.get("b") is None
     assert second.state(APP) == ViewState(0, 1)
+
+
+def test_a_joint_write_gives_each_view_its_own_state_and_skips_a_view_already_there(
+    view_database: ViewDatabase,
+) -> None:
+    """The views of one joint write are read (and their positions written) together on
+    PostgreSQL: each transaction must still see its own view's position and generation."""
+    views = [view_database.store(name) for name in ("joint_a", "joint_b", "joint_c")]
+    for view, clears in zip(views, (0, 2, 1), strict=True):
+        for _ in range(clears):
+            view.clear()
+    seen_by(views[0], 3)
+    seen_by(views[2], 9)  # already past the joint write's position
+    seen: dict[str, ViewState] = {}
+
+    def recorder(name: str):  # type: ignore[no-untyped-def]
+        def fn(tx: ViewTx) -> None:
+            seen[name] = ViewState(tx.position or 0, tx.generation)
+            tx.put("joint", {"by": name})
+
+        return fn
+
+    parts = [(view, Tracking(APP, 7), recorder(view.name)) for view in views]
+    assert views[1].apply_together(parts) == [True, True, False]
+    assert seen == {"joint_a": ViewState(3, 0), "joint_b": ViewState(0, 2)}
+    assert [view.state(APP) for view in views] == [
+        ViewState(7, 0),
+        ViewState(7, 2),
+        ViewState(9, 1),
+    ]
+    assert [view.get("joint") for view in views] == [{"by": "joint_a"}, {"by": "joint_b"}, None]
