@@ -180,12 +180,14 @@ def served(database_url: str, workers: int, inline_catch_up: bool = False) -> It
     with tempfile.TemporaryFile() as log, contextlib.ExitStack() as stack:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environ)
         stack.callback(_stop, process)
+        ROLES[process.pid] = "server"
         _wait_until_up(port, process, log)
         if not inline_catch_up and _is_postgres(database_url):
             projector = subprocess.Popen(
                 [*cli, "project"], stdout=log, stderr=subprocess.STDOUT, env=environ
             )
             stack.callback(_stop, projector)
+            ROLES[projector.pid] = "projector"
             _check_running(projector, log)
         try:
             yield port
@@ -335,14 +337,17 @@ def run_round(op: Op, count: int, clients: int, into: Measured) -> None:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+ROLES: dict[int, str] = {}  # pid of a process `served` started -> its part ("server", ...)
+
+
 def cpu_by_part() -> dict[str, float]:
     """CPU seconds used so far (user + system) by each part of the machine, from /proc: the
-    web server (gunicorn), the projector process, PostgreSQL's processes, this client, and
-    everything else. A round's difference says where its requests' CPU went; a part that
-    works after the round ends (the projector) lands partly in the next round's figures.
-    Processes that ended during the round are missing (none of ours do)."""
-    parts: dict[str, float] = {}
-    me = os.getpid()
+    web server (gunicorn: the process `served` started and its children), the projector
+    process, PostgreSQL's processes (all of them: other users of the database count),
+    this client, and everything else. A round's difference says where its requests' CPU
+    went; a part that works after the round ends (the projector) lands partly in the next
+    round's figures. A process that ended counts in its parent's, once reaped."""
+    usage: dict[int, tuple[int, float, bytes]] = {}  # pid -> parent, seconds, command
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -350,19 +355,30 @@ def cpu_by_part() -> dict[str, float]:
             with open(f"/proc/{entry.name}/stat", "rb") as stat:
                 fields = stat.read().rsplit(b")", 1)[1].split()
             with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
-                command = cmdline.read().replace(b"\0", b" ")
+                command = cmdline.read()
         except OSError:  # ended meanwhile, or not ours to read
             continue
-        seconds = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-        part = (
-            "client" if int(entry.name) == me
-            else "projector" if b" project" in command and b"tracker.cli" in command
-            else "server" if b"tracker.cli" in command or b"gunicorn" in command
+        # utime, stime and the same of the children it has reaped
+        seconds = sum(int(field) for field in fields[11:15]) / CLOCK_TICKS
+        usage[int(entry.name)] = (int(fields[1]), seconds, command)
+    parts: dict[str, float] = {}
+    for pid, (_, seconds, command) in usage.items():
+        part = _role(pid, usage) or (
+            "client" if pid == os.getpid()
             else "postgres" if command.startswith(b"postgres")
             else "other"
         )  # fmt: skip
         parts[part] = parts.get(part, 0.0) + seconds
     return parts
+
+
+def _role(pid: int, usage: dict[int, tuple[int, float, bytes]]) -> str | None:
+    """The part of the process `served` started that `pid` is, or descends from."""
+    while pid > 1 and pid in usage:
+        if pid in ROLES:
+            return ROLES[pid]
+        pid = usage[pid][0]
+    return None
 
 
 def measure(ops: dict[str, Op], args: argparse.Namespace) -> dict[str, Measured]:
