@@ -25,10 +25,12 @@ run: venv
 ## TEST_WORKERS processes (pytest-xdist). Each test file runs whole on one of them, so its
 ## module fixtures are built once (and the browser tests share one Chromium); files are handed
 ## out in collection order, which puts the slow-marked files first (tests/conftest.py);
-## TEST_WORKERS=0 runs everything in this process.
+## TEST_WORKERS=0 runs everything in this process. Bytecode is written (__pycache__, gitignored)
+## even where PYTHONDONTWRITEBYTECODE is set: otherwise the main process, each worker and each
+## server a test starts compile the tracker and the tests from source again, every run.
 TEST_WORKERS ?= 2
 test: venv lint browser
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## Debian's Chromium for the browser tests (tests/e2e): Playwright drives /usr/bin/chromium
 ## and downloads no browser of its own. Installed here when missing and we are root; apt
