@@ -37,9 +37,8 @@ from projections.store import (
 )
 from projections.store_sql import (
     ENTRY_COLUMNS,
-    PartitionOrder,
+    batch_order,
     entries_query,
-    fold_order,
     merged_entries_query,
     narrowed,
     order_table_name,
@@ -113,6 +112,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         # The position and the generation in one statement: the page's check costs no more.
         row = f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = %s"
         self.select_state_statement = f"SELECT ({row}) AS position, ({row}) AS generation"
+        self.fold_orders_statement = fold_orders_statement(self.order_table, self.entries_table)
         self.kept = KeptDocuments()  # the last transaction's documents, for the next
         self.sql_create_statements += [
             SQL(statement).format() for statement in self._view_table_statements(entries)
@@ -249,40 +249,26 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
                     copy.write_row((e.partition, e.position, e.kind, e.at, e.text))
 
     def _fold_orders(self, cursor: Cursor[DictRow], entries: list[PendingEntry]) -> None:
-        """Fold new entries into their partitions' order rows (before inserting them)."""
+        """Fold new entries into their partitions' order rows (before inserting them), in
+        one statement: `fold_order` of each partition's row with the new entries, done by
+        PostgreSQL from each batch's summary (`BatchOrder`), where reading the rows back
+        first cost one or two more statements per view and transaction."""
         new: dict[str, list[tuple[int, datetime]]] = {}
         for e in entries:
             new.setdefault(e.partition, []).append((e.position, e.at))
         names = list(new)
+        batches = [batch_order(new[name]) for name in names]
         cursor.execute(
-            f'SELECT "partition", "max_position", "max_at", "skew" FROM {self.order_table} '
-            'WHERE "partition" = ANY(%s)',
-            (names,),
-        )
-        known = {
-            row["partition"]: PartitionOrder(row["max_position"], row["max_at"], row["skew"])
-            for row in cursor.fetchall()
-        }
-        had_entries: set[str] = set()
-        if missing := [name for name in names if name not in known]:
-            cursor.execute(
-                f"SELECT p FROM unnest(%s::text[]) AS p WHERE EXISTS "
-                f'(SELECT 1 FROM {self.entries_table} WHERE "partition" = p)',
-                (missing,),
-            )
-            had_entries = {row["p"] for row in cursor.fetchall()}
-        orders = [fold_order(known.get(n), n in had_entries, new[n]) for n in names]
-        cursor.execute(
-            f"INSERT INTO {self.order_table} SELECT * FROM "
-            "unnest(%s::text[], %s::bigint[], %s::timestamptz[], %s::bigint[]) "
-            'ON CONFLICT ("partition") DO UPDATE SET "max_position" = excluded."max_position", '
-            '"max_at" = excluded."max_at", "skew" = excluded."skew"',
+            self.fold_orders_statement,
             (
                 names,
-                [order.max_position for order in orders],
-                [order.max_at for order in orders],
-                [order.skew for order in orders],
+                [batch.min_position for batch in batches],
+                [batch.order.max_position for batch in batches],
+                [batch.min_at for batch in batches],
+                [batch.order.max_at for batch in batches],
+                [batch.order.skew for batch in batches],
             ),
+            prepare=True,
         )
 
     def _rows(
@@ -441,6 +427,34 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             return _AdvisoryLock(self, connection)
         pool.putconn(connection)
         return None
+
+
+def fold_orders_statement(order_table: str, entries_table: str) -> str:
+    """`fold_order` in SQL for each partition of a batch (arrays: partition, and the
+    batch's lowest position, highest position, earliest and latest time, and its own skew).
+
+    A partition with an order row: unknown skew stays unknown, and so does one whose batch
+    starts below its highest position; else the skew is the largest of its skew, the
+    batch's own, and how far the batch's earliest time lies before the row's latest (each
+    new entry's time against the latest before it, which is the row's or the batch's).
+    A partition without one: the batch's skew, unknown if it held entries already. The
+    view's apply lock serialises writers, so the update and the insert do not race."""
+    return (
+        "WITH n (p, min_position, max_position, min_at, max_at, skew) AS (SELECT * FROM "
+        "unnest(%s::text[], %s::bigint[], %s::bigint[], %s::timestamptz[], "
+        "%s::timestamptz[], %s::bigint[])), "
+        f"u AS (UPDATE {order_table} AS o SET "
+        '"max_position" = GREATEST(o."max_position", n.max_position), '
+        '"max_at" = GREATEST(o."max_at", n.max_at), '
+        '"skew" = CASE WHEN o."skew" IS NULL OR n.min_position < o."max_position" THEN NULL '
+        'ELSE GREATEST(o."skew", n.skew, '
+        '(EXTRACT(EPOCH FROM o."max_at" - n.min_at) * 1000000)::bigint) END '
+        'FROM n WHERE o."partition" = n.p RETURNING o."partition") '
+        f"INSERT INTO {order_table} "
+        "SELECT n.p, n.max_position, n.max_at, CASE WHEN EXISTS "
+        f'(SELECT 1 FROM {entries_table} WHERE "partition" = n.p) THEN NULL ELSE n.skew END '
+        'FROM n WHERE n.p NOT IN (SELECT "partition" FROM u)'
+    )
 
 
 LOCK_IN_ORDER = "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k"

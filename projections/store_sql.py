@@ -198,6 +198,23 @@ def fold_order(
     return PartitionOrder(max_position, max_at, skew)
 
 
+@dataclass(frozen=True)
+class BatchOrder:
+    """New entries of one partition, summed up for folding them into its order row in SQL:
+    their own order (as if the partition were new), lowest position and earliest time."""
+
+    order: PartitionOrder
+    min_position: int
+    min_at: datetime
+
+
+def batch_order(new: Sequence[tuple[int, datetime]]) -> BatchOrder:
+    """The summary of new entries (position, time) that `fold_order` needs of them."""
+    return BatchOrder(
+        fold_order(None, False, new), min(p for p, _ in new), min(at for _, at in new)
+    )
+
+
 Fetch = Callable[[str, list[Any]], Sequence[Any]]
 
 

@@ -193,3 +193,45 @@ def test_a_date_range_on_postgres_reads_its_ends_not_the_history_before_them(
 
 def _same(at: datetime) -> datetime:
     return at
+
+
+@pytest.fixture
+def postgres_store(postgres_url: str) -> Iterator[Any]:
+    database = ViewDatabase(storage_env(postgres_url))
+    yield database.store("orders")
+    database.close()
+
+
+@pytest.mark.postgres
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@example(batches=[[("a", 10, "x", 20)], [("a", 3, "x", 30)]])  # below the highest position
+@example(batches=[[("a", 1, "x", 30), ("a", 2, "y", 10)], [("a", 3, "x", 5)]])  # late again
+@example(batches=[[("a", 1, "x", 10)], [("a", 5, "x", 30), ("a", 6, "x", 20)]])  # late within
+@given(batches=st.lists(st.lists(APPEND, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_postgresql_folds_each_batch_into_the_order_rows_as_fold_order_does(
+    postgres_store: Any, batches: list[list[tuple[str, int, str, int]]]
+) -> None:
+    """PostgreSQL folds a batch into a partition's order row in SQL, from the batch's
+    summary: the row must be what `fold_order` makes of it, batch after batch."""
+    postgres_store.clear()
+    apply_batches(postgres_store, batches)
+    expected: dict[str, PartitionOrder] = {}
+    seen: set[tuple[str, int, str]] = set()
+    for batch in batches:
+        new: dict[str, list[tuple[int, datetime]]] = {}
+        for partition, position, kind, minutes in batch:
+            if (partition, position, kind) not in seen:  # as apply_batches leaves them out
+                seen.add((partition, position, kind))
+                new.setdefault(partition, []).append((position, T0 + timedelta(minutes=minutes)))
+        for partition, appended in new.items():
+            expected[partition] = fold_order(expected.get(partition), False, appended)
+    with postgres_store.datastore.transaction(commit=False) as cursor:
+        cursor.execute(f'SELECT * FROM {postgres_store.order_table} ORDER BY "partition"')
+        rows = cursor.fetchall()
+    found = {
+        row["partition"]: PartitionOrder(row["max_position"], row["max_at"], row["skew"])
+        for row in rows
+    }
+    assert found == expected
