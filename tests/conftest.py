@@ -67,7 +67,9 @@ class SharedTemplateCode(BytecodeCache):
     first time it renders it: some 40 ms a template, several per page test, in each of the
     hundreds of apps the tests create. Jinja's bytecode cache (a documented option) hands
     each environment the code compiled before; a template whose source has changed since
-    (its checksum differs) is compiled again.
+    (its checksum differs) is compiled again. Code compiled under one environment's options
+    (autoescaping, for one) fits another only if they are the same: every app here is
+    Flask's, set up by `create_app`, none with Jinja options of its own.
     """
 
     def __init__(self) -> None:
