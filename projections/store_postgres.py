@@ -16,7 +16,7 @@ from typing import Any, cast
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory, PostgresTrackingRecorder
 from psycopg import Connection, Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composable
 
 from projections.store import (
@@ -356,7 +356,11 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             self.entries_table, "%s", partitions, kinds, after, limit, doc_column='"doc"::text'
         )
         position = f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = %s"
-        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+        # Rows as tuples (head, reached, then the entry's columns): no dict for each entry.
+        with (
+            self.datastore.get_connection() as connection,
+            connection.cursor(row_factory=tuple_row) as cursor,
+        ):
             state = f'SELECT ({head.as_string(connection)}) AS "head", ({position}) AS "reached"'
             statement, params = state, [application_name]
             if query is not None:
@@ -367,8 +371,12 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
                 params += query[1]
             cursor.execute(statement, params, prepare=True)  # as entry_texts: one plan fits
             rows = cursor.fetchall()
-        entries = [_entry_text(row) for row in rows if row.get("partition") is not None]
-        return rows[0]["head"] or 0, rows[0]["reached"] or 0, entries
+        found = [] if query is None else [row for row in rows if row[2] is not None]
+        entries = [
+            EntryText(str(partition), int(at_position), str(kind), at.astimezone(UTC), str(doc))
+            for _, _, partition, at_position, kind, at, doc in found
+        ]
+        return rows[0][0] or 0, rows[0][1] or 0, entries
 
     def all_entries(self) -> list[Entry]:
         rows = self._rows(
