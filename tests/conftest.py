@@ -42,7 +42,9 @@ def _reuse_url_builders() -> None:
     function serves every app's equal rule. Rules whose defaults fill one of their own
     variables (werkzeug turns those into text through the converter) are built as before.
     """
-    compile_builder = Rule._compile_builder
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # a werkzeug without it: build them as it does
+        return
     built: dict[tuple[Any, ...], Any] = {}
 
     def reused(rule: Rule, append_unknown: bool = True) -> Any:
