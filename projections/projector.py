@@ -25,8 +25,8 @@ from projections.runner import (
     ViewRunner,
     apply_page,
     catch_up_together,
-    notifications_until,
     supports_subscriptions,
+    wake_ups,
 )
 from projections.store import ProjectorLock, ViewState
 
@@ -129,12 +129,12 @@ class ViewGroup:
         self.locks.clear()
 
     def _follow_subscription(self, held: list[ViewRunner], stop: threading.Event) -> None:
-        """Sleep until the log has new events (eventsourcing's subscription wakes it:
-        PostgreSQL LISTEN/NOTIFY, the memory store), then apply everything written since,
+        """Sleep until the log has new events (`wake_ups`: PostgreSQL LISTEN/NOTIFY, the
+        memory store's subscription), then apply everything written since,
         a page per transaction; return when stopped or when a view's position moved (the
         caller reads the positions again).
 
-        The subscription only wakes it: the events are read again in pages. One transaction
+        Notifications only wake it: the events are read in pages. One transaction
         for all views per event cost ~4 ms of CPU (the projector's and PostgreSQL's) under
         a stream of writes, and reads wait for the views; a wake-up takes in every event
         written meanwhile, and wake-ups are at least `APPLY_EVERY` apart, so the busier
@@ -144,9 +144,9 @@ class ViewGroup:
         reached = min(state.position for state in states)
         applied_at = 0.0
         try:
-            with notifications_until(held[0].app, reached, stop) as notifications:
-                for notification in notifications:
-                    if notification.id <= reached:
+            with wake_ups(held[0].app, reached, stop) as wakes:
+                for position in wakes:
+                    if position is not None and position <= reached:
                         continue  # applied with an earlier page
                     if (pause := applied_at + APPLY_EVERY - time.monotonic()) > 0:
                         stop.wait(pause)

@@ -40,7 +40,10 @@ from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, Notification, Subscription, Tracking
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg import Connection
+from psycopg.sql import SQL, Identifier
 
 from projections.decoding import RecordDecoder
 from projections.records import EventRecord
@@ -245,7 +248,45 @@ def supports_subscriptions(app: Application[Any]) -> bool:
 
 
 @contextmanager
-def notifications_until(
+def wake_ups(
+    app: Application[Any], gt: int, stop: threading.Event
+) -> Iterator[Iterator[int | None]]:
+    """Wake-ups for a projector following the log after `gt`, until `stop` is set: each is
+    the position of a new event, or None for "the log may hold new events".
+
+    On PostgreSQL: LISTEN on the channel the recorder NOTIFYs at each write, on a
+    connection of its own; one wake-up at once (for what came before the LISTEN), then one
+    for each batch of notifications. eventsourcing's subscription would also read every
+    new notification (a SELECT per wake-up, in a thread of its own), which the projector
+    reads again in pages anyway. Elsewhere (the memory store): eventsourcing's subscription.
+    """
+    recorder = app.recorder
+    if not isinstance(recorder, PostgresApplicationRecorder):
+        with _subscription_until(app, gt, stop) as subscription:
+            yield (notification.id for notification in subscription)
+        return
+    channel = SQL("LISTEN {0}").format(Identifier(recorder.channel_name))
+    with recorder.datastore.get_connection() as connection:
+        connection.execute(channel)
+        try:
+            yield _notified(connection, stop)
+        finally:
+            connection.execute("UNLISTEN *")  # before it goes back to the pool
+
+
+def _notified(connection: Connection[Any], stop: threading.Event) -> Iterator[None]:
+    yield None
+    while not stop.is_set():
+        # At most 0.1 s at a time, to see `stop`; all the notifications that came while
+        # the projector worked are one wake-up.
+        if any(True for _ in connection.notifies(timeout=0.1)):
+            for _ in connection.notifies(timeout=0):  # the others already there
+                pass
+            yield None
+
+
+@contextmanager
+def _subscription_until(
     app: Application[Any], gt: int, stop: threading.Event
 ) -> Iterator[Subscription[ApplicationRecorder]]:
     """eventsourcing's subscription to the log's notifications after `gt` (undecoded),
