@@ -1,4 +1,5 @@
-"""Plans and check-ins load through their snapshots exactly as their events replay.
+"""Plans and check-ins load through their snapshots exactly as their events replay; a
+snapshot due at the version a write just saved is of the aggregate in hand (a goal here).
 
 Goals are checked on SQLite and PostgreSQL in tests/integration/test_storage_contract.py;
 here the other snapshotted aggregates, on in-memory storage, which encodes snapshots with the
@@ -14,7 +15,7 @@ from uuid import UUID
 
 import pytest
 
-from domain import CheckIn, Plan, plan_id_for
+from domain import CheckIn, Goal, Plan, plan_id_for
 from domain.values import CheckInStatus, OptionStatus, SupportKind
 from tests.stories import mentorship_with_check_in
 from tracker.application import TrackerApplication
@@ -128,3 +129,39 @@ def test_a_check_in_loads_through_its_snapshot_as_its_events_replay(
     assert type(loaded.held_on) is date
     (item,) = loaded.action_items.values()
     assert (type(item["due"]), item["done"]) == (date, True)
+
+
+# A snapshot due at the version a write just saved is taken of the aggregate in hand
+# (UseCases._take_snapshots), not of one loaded again.
+def test_the_snapshot_is_of_the_saved_aggregate_and_decodes_as_its_events_replay(
+    app: TrackerApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.start_plan(mentee_id=MENTEE, actor_id=MENTEE)
+    fields = {"title": "Lead", "specific": "The payments team"}
+    goal_id = UUID(app.draft_goal(MENTEE, kind="smarty", fields=fields, actor_id=MENTEE).id)
+    for n in range(2, INTERVAL):
+        app.revise_goal(
+            str(goal_id), changes={"measurable": f"{n} releases"}, reason="Counted", actor_id=MENTEE
+        )
+    loads: list[Any] = []
+    get = app.repository.get
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        loads.append(kwargs.get("version"))
+        return get(*args, **kwargs)
+
+    monkeypatch.setattr(app.repository, "get", counted)
+    receipt = app.revise_goal(
+        str(goal_id), changes={"title": "Lead well"}, reason="Clearer", actor_id=MENTEE
+    )
+    assert receipt.version == INTERVAL
+    assert INTERVAL not in loads  # eventsourcing's own way loads version 4 to snapshot it
+    assert app.snapshots is not None
+    snapshots: list[Any] = list(app.snapshots.get(goal_id))
+    (snapshot,) = snapshots
+    assert snapshot.originator_version == INTERVAL
+    from_snapshot = snapshot.mutate(None)
+    assert isinstance(from_snapshot, Goal)
+    assert state(from_snapshot) == state(replayed(app, goal_id, INTERVAL))
+    monkeypatch.undo()
+    assert state(app.repository.get(goal_id)) == state(replayed(app, goal_id, INTERVAL))
