@@ -134,3 +134,41 @@ def test_requests_reads_are_bounded_on_every_connection(
     finally:
         end_budget()
     served.tracker.close()
+
+
+def test_a_read_whose_catch_up_waits_for_a_held_view_answers_503_then_catches_up(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no projector a read catches its view up itself; if another session holds the
+    view's apply lock (a stuck rebuild, a projector in a long page) that catch-up waits no
+    longer than the lock timeout: 503 with Retry-After, and nothing half-applied. Once the
+    lock is free the next read catches up and shows the write."""
+    served = serve(postgres_url, monkeypatch)
+    assert read_timeline(served).status_code == 200  # the view at the head
+    assert served.reflect().status_code == 200  # the view is behind again
+    store: Any = projections_of(served.app).runner("timeline").store
+    before = store.state(served.tracker.name)
+    answered: list[Any] = []
+    took: list[float] = []
+
+    def read() -> None:
+        started = time.monotonic()
+        answered.append(read_timeline(served))
+        took.append(time.monotonic() - started)
+
+    reading = threading.Thread(target=read, daemon=True)
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (store.apply_key,))
+        try:
+            reading.start()
+            reading.join(HANG)
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", (store.apply_key,))
+    assert answered, f"the read still waited for the view after {HANG} s"
+    assert took[0] < BOUND, f"the read waited {took[0]:.1f} s for the view"
+    assert_503(answered[0])
+    assert store.state(served.tracker.name) == before  # nothing applied meanwhile
+    response = read_timeline(served)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["items"][-1]["kind"] == "reflection"
+    served.tracker.close()
