@@ -4,8 +4,9 @@ Each view still has its own projector lock (one projector per view across thread
 processes and web workers, see `ViewStore.try_lock`). A `Projector` takes the locks it can
 and, for the views it holds, reads and decodes the log once: it catches them up together
 (`catch_up_together`, pages of the runners' page size), then follows new events: woken by
-one eventsourcing subscription (PostgreSQL LISTEN/NOTIFY, the in-memory store), it applies
-whatever the log holds beyond the views, in pages (`follow_pages`); on SQLite it polls.
+the log (`wake_ups`: LISTEN on PostgreSQL, eventsourcing's subscription on the memory
+store), it applies whatever the log holds beyond the views, in pages (`follow_pages`); on
+SQLite it polls.
 While it lacks some views' locks it polls, and tries those locks again every
 `standby_interval`, so it takes over a view whose projector stopped or died.
 

@@ -271,7 +271,8 @@ def wake_ups(
         try:
             yield _notified(connection, stop)
         finally:
-            connection.execute("UNLISTEN *")  # before it goes back to the pool
+            if not connection.closed:  # a broken one is closed, and not put back
+                connection.execute("UNLISTEN *")  # before it goes back to the pool
 
 
 def _notified(connection: Connection[Any], stop: threading.Event) -> Iterator[None]:
