@@ -152,7 +152,8 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
         with self.datastore.transaction(commit=True) as cursor:
             # The projector applies every event to all views at once, so each statement
             # per view counts 8 times: the locks, the positions and the trackings of all
-            # the views go in one statement each (43 statements for one event were 22).
+            # the views go in one statement each (with the order rows folded in SQL, one
+            # event on all views takes 17 statements, where it took 43).
             # Every view's apply lock, in one order for all, so two such transactions never
             # wait for each other in a circle (a single-view apply takes one lock only).
             keys = sorted({s.apply_key for s in stores})
