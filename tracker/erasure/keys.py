@@ -65,6 +65,8 @@ class KeyRing:
         self._erased_count: int | None = None
         self._checked_at = 0.0
         self._listeners: list[Callable[[], None]] = []
+        # Bumped by `forget`: a key read from the table before then is not cached after.
+        self._generation = 0
 
     def create_tables(self) -> None:
         """Create the key table if it does not exist."""
@@ -90,6 +92,7 @@ class KeyRing:
         found = self._active.get(mentee_id)
         if found is not None:
             return found
+        generation = self._generation
         with self.tables.transaction(write=True) as cursor:
             # An erasure committed between this read and the insert would leave a live key.
             self.tables.take_turns(cursor, f"key of {mentee_id}")
@@ -119,8 +122,9 @@ class KeyRing:
         key_id, key, _ = rows[0]
         data_key = DataKey(str(key_id), AESGCM(bytes(key)))
         with self._lock:
-            _bounded_put(self._active, mentee_id, data_key)
-            _bounded_put(self._ciphers, data_key.key_id, data_key.cipher)
+            if generation == self._generation:  # else erased meanwhile: read it again
+                _bounded_put(self._active, mentee_id, data_key)
+                _bounded_put(self._ciphers, data_key.key_id, data_key.cipher)
         return data_key
 
     # Reading ------------------------------------------------------------------------------
@@ -128,12 +132,17 @@ class KeyRing:
         """The cipher of key `key_id`, or None if it was erased (or never existed here)."""
         if key_id in self._ciphers:
             return self._ciphers[key_id]
+        generation = self._generation
         with self.tables.transaction() as cursor:
             cursor.execute(f"SELECT key FROM {self.table} WHERE key_id = ?", (key_id,))
             row = cursor.one()
         cipher = None if row is None or row[0] is None else AESGCM(bytes(row[0]))
         with self._lock:
-            _bounded_put(self._ciphers, key_id, cipher)
+            # A key read before an erasure that committed (and was forgotten) meanwhile is
+            # not kept: kept, it would open her text again after the erasure, in this
+            # process, until the next one (seen under load: a feed page read just after it).
+            if generation == self._generation:
+                _bounded_put(self._ciphers, key_id, cipher)
         return cipher
 
     def is_erased(self, mentee_id: str) -> bool:
@@ -206,6 +215,7 @@ class KeyRing:
             self._active.clear()
             self._erased_count = None
             self._checked_at = 0.0
+            self._generation += 1
         for listener in self._listeners:
             listener()
 

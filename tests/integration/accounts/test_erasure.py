@@ -4,9 +4,11 @@ and once her account is erased they read as "[erased]" everywhere while the even
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -181,6 +183,30 @@ def test_another_process_sees_the_erasure_within_its_recheck_interval(
     assert other.get_goal(goal)["title"] == f"Play the {ANA_WORDS[2]}"  # now cached there
     accounts.erase(ANA)
     assert other.get_goal(goal)["title"] == ERASED_TEXT
+
+
+def test_a_key_read_while_her_erasure_commits_is_not_kept_after_it(
+    app: TrackerApplication, goal: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader (the projector, a feed page) that read her key just before her erasure
+    committed may use it for what it is reading, but must not keep it: kept, it opened
+    her text again in this process after the erasure (seen under load, in a feed page)."""
+    keyring = app.shredding.keyring
+    key_id = keyring.key_for_writing(ANA).key_id
+    keyring.forget()  # nothing cached: the next read reads the table
+    transaction = keyring.tables.transaction
+
+    @contextmanager
+    def erased_just_after(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with transaction(*args, **kwargs) as cursor:
+            yield cursor
+        monkeypatch.setattr(keyring.tables, "transaction", transaction)  # once
+        keyring.erase(ANA)  # commits, and forgets, between the read and the caching
+
+    monkeypatch.setattr(keyring.tables, "transaction", erased_just_after)
+    assert keyring.cipher_for_reading(key_id) is not None  # read before the erasure
+    assert keyring.cipher_for_reading(key_id) is None
+    assert app.get_goal(goal)["title"] == ERASED_TEXT
 
 
 def test_text_shaped_like_a_sealed_text_cannot_be_typed(app: TrackerApplication) -> None:
