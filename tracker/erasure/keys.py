@@ -81,6 +81,12 @@ class KeyRing:
             ]
         )
 
+    @property
+    def generation(self) -> int:
+        """How many times this process forgot its keys (`forget`): anything decoded with a
+        key under an older generation may hold text erased since."""
+        return self._generation
+
     def on_erasure(self, listener: Callable[[], None]) -> None:
         """Call `listener` whenever this process learns that a key was erased."""
         self._listeners.append(listener)

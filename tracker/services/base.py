@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -120,6 +122,8 @@ class UseCases(Application[UUID]):
         self.access = access
         self.shredding.keyring.clock = clock
         self.shredding.keyring.on_erasure(self._forget_cached_aggregates)
+        self._keys_watch = threading.local()  # .since: the keys' generation a use began at
+        self._cache_only_what_no_erasure_passed()
         if snapshot_interval > 0:
             # The interval is a deployment setting, so it is set per instance.
             intervals = dict.fromkeys((Plan, Goal, CheckIn), snapshot_interval)
@@ -146,6 +150,44 @@ class UseCases(Application[UUID]):
                 cache.full = False
         else:
             cache.cache.clear()
+
+    def _cache_only_what_no_erasure_passed(self) -> None:
+        """Keep an aggregate in the cache only if no key was erased (in this process's
+        knowledge) since the load or command that put it began: one decoded, or written,
+        with her key just before her erasure committed would otherwise be put back after
+        the erasure emptied the cache, and show her text until it is dropped."""
+        cache: Any = self.repository.cache
+        if cache is None:
+            return
+        put, get = cache.put, self.repository.get
+        keyring, watch = self.shredding.keyring, self._keys_watch
+
+        def put_unless_erased_since(key: Any, value: Any) -> Any:
+            since = getattr(watch, "since", None)
+            if since is not None and since != keyring.generation:
+                return None
+            return put(key, value)
+
+        def get_watching_keys(*args: Any, **kwargs: Any) -> Any:
+            with self._watching_keys():
+                return get(*args, **kwargs)
+
+        cache.put = put_unless_erased_since
+        self.repository.get = get_watching_keys  # type: ignore[method-assign]
+
+    @contextmanager
+    def _watching_keys(self) -> Iterator[None]:
+        """Within: what is cached is checked against erasures since this began (the
+        outermost block counts)."""
+        watch = self._keys_watch
+        if getattr(watch, "since", None) is not None:
+            yield
+            return
+        watch.since = self.shredding.keyring.generation
+        try:
+            yield
+        finally:
+            watch.since = None
 
     def close(self) -> None:
         super().close()
@@ -209,7 +251,8 @@ class UseCases(Application[UUID]):
     # Writing ------------------------------------------------------------------------------
     def create(self, *aggregates: Aggregate, created: dict[str, str] | None = None) -> Receipt:
         """Save new aggregates; the receipt names the first."""
-        return self._save(aggregates, expected=None, created=created or {})
+        with self._watching_keys():
+            return self._save(aggregates, expected=None, created=created or {})
 
     def change(
         self,
@@ -224,13 +267,14 @@ class UseCases(Application[UUID]):
         Without an expected version the caller takes whatever is current, so a save that loses
         a race to another writer is tried again on the new version (appends commute).
         """
-        if expected_version is None:
-            for _ in range(RETRIES_WITHOUT_VERSION):
-                try:
-                    return self._change_once(cls, ident, None, action)
-                except Conflict:
-                    continue
-        return self._change_once(cls, ident, expected_version, action)
+        with self._watching_keys():
+            if expected_version is None:
+                for _ in range(RETRIES_WITHOUT_VERSION):
+                    try:
+                        return self._change_once(cls, ident, None, action)
+                    except Conflict:
+                        continue
+            return self._change_once(cls, ident, expected_version, action)
 
     def _change_once(
         self,

@@ -209,6 +209,27 @@ def test_a_key_read_while_her_erasure_commits_is_not_kept_after_it(
     assert app.get_goal(goal)["title"] == ERASED_TEXT
 
 
+def test_an_aggregate_read_while_her_erasure_commits_is_not_cached_after_it(
+    app: TrackerApplication, goal: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A goal decoded with her key just before her erasure committed must not go into the
+    aggregate cache after the erasure emptied it: the next read would show her words."""
+    app.shredding.keyring.forget()  # no key, no aggregate cached: the next read decodes
+    repository: Any = app.repository
+    rebuild = repository._reconstruct_aggregate  # eventsourcing's, then it caches the result
+
+    def erased_just_after(*args: Any, **kwargs: Any) -> Any:
+        aggregate = rebuild(*args, **kwargs)
+        monkeypatch.setattr(repository, "_reconstruct_aggregate", rebuild)  # once
+        app.shredding.keyring.erase(ANA)  # commits, and empties the caches, before the put
+        return aggregate
+
+    monkeypatch.setattr(repository, "_reconstruct_aggregate", erased_just_after)
+    assert app.get_goal(goal)["title"] == f"Play the {ANA_WORDS[2]}"  # decoded before it
+    assert app.get_goal(goal)["title"] == ERASED_TEXT
+    assert ANA_WORDS[3] not in json.dumps(app.get_goal(goal), default=str)
+
+
 def test_text_shaped_like_a_sealed_text_cannot_be_typed(app: TrackerApplication) -> None:
     # Sealed texts start with NUL, which no text may contain, so nobody can forge one.
     app.start_plan(mentee_id=ANA, actor_id=ANA)
