@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import psycopg
@@ -42,8 +44,9 @@ def schema_tables(postgres_url: str, schema: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def read_while_locked(postgres_url: str, schema: str, table: str, served: Served) -> Any:
-    """GET the timeline while another session holds ACCESS EXCLUSIVE on `table`."""
+def read_while(served: Served, held: AbstractContextManager[Any]) -> Any:
+    """GET the timeline while `held` (another session's lock) is held; the answer, which
+    must come within BOUND."""
     answered: list[Any] = []
     took: list[float] = []
 
@@ -53,19 +56,37 @@ def read_while_locked(postgres_url: str, schema: str, table: str, served: Served
         took.append(time.monotonic() - started)
 
     reading = threading.Thread(target=read, daemon=True)  # a hang fails, not hangs, the test
+    with held:
+        reading.start()
+        reading.join(HANG)
+    reading.join(HANG)
+    assert answered, f"the read still waited for the lock after {HANG} s"
+    assert took[0] < BOUND, f"the read waited {took[0]:.1f} s for the lock"
+    return answered[0]
+
+
+@contextmanager
+def table_locked(postgres_url: str, schema: str, table: str) -> Iterator[None]:
+    """Another session holds ACCESS EXCLUSIVE on `table`."""
     with psycopg.connect(postgres_url.split("?")[0]) as holder:
         holder.execute(
             sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.Identifier(schema, table))
         )
         try:
-            reading.start()
-            reading.join(HANG)
+            yield
         finally:
             holder.rollback()
-    reading.join(HANG)
-    assert answered, f"the read still waited for the lock after {HANG} s"
-    assert took[0] < BOUND, f"the read waited {took[0]:.1f} s for the lock"
-    return answered[0]
+
+
+@contextmanager
+def advisory_locked(postgres_url: str, key: int) -> Iterator[None]:
+    """Another session holds the advisory lock `key` (a view's apply lock)."""
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            yield
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
 
 @pytest.mark.parametrize("locked", ["view", "events"])
@@ -83,7 +104,7 @@ def test_a_read_behind_an_access_exclusive_lock_answers_503_then_succeeds(
         # and a read after the first one reads neither its documents nor its order table)
         table = "view_timeline_entries"
         assert table in schema_tables(postgres_url, schema)
-    assert_503(read_while_locked(postgres_url, schema, table, served))
+    assert_503(read_while(served, table_locked(postgres_url, schema, table)))
     response = read_timeline(served)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert served.reflect().status_code == 200  # writes go on, with their own lock timeout
@@ -148,25 +169,7 @@ def test_a_read_whose_catch_up_waits_for_a_held_view_answers_503_then_catches_up
     assert served.reflect().status_code == 200  # the view is behind again
     store: Any = projections_of(served.app).runner("timeline").store
     before = store.state(served.tracker.name)
-    answered: list[Any] = []
-    took: list[float] = []
-
-    def read() -> None:
-        started = time.monotonic()
-        answered.append(read_timeline(served))
-        took.append(time.monotonic() - started)
-
-    reading = threading.Thread(target=read, daemon=True)
-    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as holder:
-        holder.execute("SELECT pg_advisory_lock(%s)", (store.apply_key,))
-        try:
-            reading.start()
-            reading.join(HANG)
-        finally:
-            holder.execute("SELECT pg_advisory_unlock(%s)", (store.apply_key,))
-    assert answered, f"the read still waited for the view after {HANG} s"
-    assert took[0] < BOUND, f"the read waited {took[0]:.1f} s for the view"
-    assert_503(answered[0])
+    assert_503(read_while(served, advisory_locked(postgres_url, store.apply_key)))
     assert store.state(served.tracker.name) == before  # nothing applied meanwhile
     response = read_timeline(served)
     assert response.status_code == 200, response.get_data(as_text=True)
