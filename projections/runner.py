@@ -109,7 +109,7 @@ class ViewRunner:
 
     def state(self) -> ViewState:
         """The view's position and generation, read together: read it BEFORE decoding the
-        events a transaction will apply, and hand it to `apply_records`/`updater`."""
+        events a transaction will apply, and hand it to `updater` (or `apply_page`)."""
         return self.store.state(self.app.name)
 
     def head(self) -> int:
@@ -120,16 +120,6 @@ class ViewRunner:
         """The notifications as EventRecords, read as the application's mapper reads them
         (upcasting, opening sealed text): see projections.decoding."""
         return self.decoder.records(notifications)
-
-    def apply_records(self, records: Sequence[EventRecord], expected: ViewState) -> bool:
-        """Apply records after the `expected` state in one transaction; False if superseded.
-
-        Raises PositionMoved if the view's position or generation is no longer `expected`.
-        """
-        if not records:
-            return False
-        tracking = Tracking(self.app.name, records[-1].position)
-        return self.store.apply(tracking, self.updater(records, expected))
 
     def updater(
         self, records: Sequence[EventRecord], expected: ViewState
