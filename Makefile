@@ -28,9 +28,9 @@ run: venv
 ## TEST_WORKERS=0 runs everything in this process. Bytecode is written (__pycache__, gitignored)
 ## even where PYTHONDONTWRITEBYTECODE is set: otherwise the main process, each worker and each
 ## server a test starts compile the tracker and the tests from source again, every run.
-## Three workers on two cores: the tests wait on servers, PostgreSQL and Chromium much of
-## the time (pytest 251-254 s with 2 here, 223 s with 3, 211 s with 4).
-TEST_WORKERS ?= 3
+## Two workers on two cores (pytest 251-254 s here; 223 s with 3 and 211 s with 4, as the
+## tests wait on servers, PostgreSQL and Chromium, but timing-bound tests strain more).
+TEST_WORKERS ?= 2
 test: venv lint browser
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
